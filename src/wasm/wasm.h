@@ -1,0 +1,287 @@
+/*
+ * wasm.h — the core engine's face to the layers above (runtime, wasi, tools).
+ *
+ * Life cycle:
+ *   wasm_module_new()   decode + validate + compile a binary (immutable,
+ *                       reference counted, shareable between threads)
+ *   wasm_store_new()    a store owns instances and every object they create
+ *                       or share (functions, memories, tables, globals) and the
+ *                       execution stack; one thread at a time uses a store
+ *   wasm_instantiate()  link imports, create the instance, run segments and
+ *                       the start function
+ *   wasm_call()         run a function; traps come back as ISORUN_ERR_TRAP
+ *   wasm_store_free()   frees everything the store owns
+ *
+ * Values cross this interface as 64-bit slots (wasm_slot): i32 in the low 32
+ * bits (upper bits ignored on input, zero on output), i64 as is, f32/f64 as
+ * their IEEE bit patterns, funcref as a wasm_func pointer (0 = null), externref
+ * as an opaque 64-bit host value (0 = null).
+ */
+#ifndef ISORUN_WASM_H
+#define ISORUN_WASM_H
+
+#include "../util/util.h"
+#include "opcodes.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t wasm_slot;
+
+/* Value types, by their binary encoding. */
+typedef enum wasm_valtype {
+    WASM_I32 = 0x7F,
+    WASM_I64 = 0x7E,
+    WASM_F32 = 0x7D,
+    WASM_F64 = 0x7C,
+    WASM_V128 = 0x7B,
+    WASM_FUNCREF = 0x70,
+    WASM_EXTERNREF = 0x6F,
+} wasm_valtype;
+
+const char *wasm_valtype_name(uint8_t t); /* "i32", ... ; "?" when unknown */
+
+/* Dense instruction numbering, in opcodes.h order. */
+typedef enum wasm_op {
+#define WASM_X_ENUM(name, code, text, imm, sig, kind) WASM_OP_##name,
+    WASM_OPS(WASM_X_ENUM)
+#undef WASM_X_ENUM
+    WASM_OP_COUNT_
+} wasm_op;
+
+typedef enum wasm_imm_kind {
+    WASM_IMM_NONE,
+    WASM_IMM_BLOCKTYPE, /* blocktype */
+    WASM_IMM_LABEL,     /* idx = label depth */
+    WASM_IMM_BRTABLE,   /* br_table */
+    WASM_IMM_FUNC,      /* idx = function index */
+    WASM_IMM_CALLIND,   /* pair.a = type index, pair.b = table index */
+    WASM_IMM_LOCAL,     /* idx */
+    WASM_IMM_GLOBAL,    /* idx */
+    WASM_IMM_TABLE,     /* idx */
+    WASM_IMM_MEMARG,    /* mem.align (log2), mem.offset */
+    WASM_IMM_MEM0,      /* a single 0x00 memory-index byte */
+    WASM_IMM_I32,       /* i32 */
+    WASM_IMM_I64,       /* i64 */
+    WASM_IMM_F32,       /* f32 bits */
+    WASM_IMM_F64,       /* f64 bits */
+    WASM_IMM_SELECTT,   /* select_t: count (must be 1 to validate) and type */
+    WASM_IMM_REFTYPE,   /* reftype */
+    WASM_IMM_MEMINIT,   /* idx = data index, then a 0x00 byte */
+    WASM_IMM_DATA,      /* idx = data index */
+    WASM_IMM_MEMCOPY,   /* two 0x00 bytes */
+    WASM_IMM_TABLEINIT, /* pair.a = elem index, pair.b = table index */
+    WASM_IMM_ELEM,      /* idx = elem index */
+    WASM_IMM_TABLECOPY, /* pair.a = dst table, pair.b = src table */
+} wasm_imm_kind;
+
+/* Static facts about each instruction, from opcodes.h. */
+typedef struct wasm_opinfo {
+    uint16_t code;       /* binary opcode (0xFC00|sub for prefixed ones) */
+    uint8_t imm;         /* wasm_imm_kind */
+    bool numeric;        /* KIND N in opcodes.h */
+    uint8_t nparams;     /* for numeric ops: operand count */
+    uint8_t nresults;    /* for numeric ops: 0 or 1 */
+    uint8_t params[2];   /* for numeric ops: operand types */
+    uint8_t result;      /* for numeric ops with a result */
+    const char *name;    /* text-format name */
+} wasm_opinfo;
+
+extern const wasm_opinfo wasm_opinfos[WASM_OP_COUNT_];
+
+/* Limits of a memory (in 64 KiB pages) or a table (in elements). */
+typedef struct wasm_limits {
+    uint32_t min;
+    uint32_t max;
+    bool has_max;
+} wasm_limits;
+
+typedef struct wasm_functype {
+    uint32_t nparams;
+    uint32_t nresults;
+    uint8_t *types; /* nparams params, then nresults results (wasm_valtype) */
+} wasm_functype;
+
+static inline const uint8_t *wasm_functype_params(const wasm_functype *t) { return t->types; }
+static inline const uint8_t *wasm_functype_results(const wasm_functype *t) { return t->types + t->nparams; }
+bool wasm_functype_equal(const wasm_functype *a, const wasm_functype *b);
+
+typedef struct wasm_tabletype {
+    uint8_t elem; /* WASM_FUNCREF or WASM_EXTERNREF */
+    wasm_limits limits;
+} wasm_tabletype;
+
+typedef struct wasm_globaltype {
+    uint8_t type; /* wasm_valtype */
+    bool mut;
+} wasm_globaltype;
+
+typedef enum wasm_externkind {
+    WASM_EXTERN_FUNC = 0,
+    WASM_EXTERN_TABLE = 1,
+    WASM_EXTERN_MEMORY = 2,
+    WASM_EXTERN_GLOBAL = 3,
+} wasm_externkind;
+
+typedef struct wasm_import {
+    char *module; /* NUL-terminated, valid UTF-8 (may contain NUL: use _len) */
+    char *name;
+    uint32_t module_len, name_len;
+    wasm_externkind kind;
+    union {
+        uint32_t type_index; /* FUNC: index into module types */
+        wasm_tabletype table;
+        wasm_limits memory;
+        wasm_globaltype global;
+    } u;
+} wasm_import;
+
+typedef struct wasm_export {
+    char *name;
+    uint32_t name_len;
+    wasm_externkind kind;
+    uint32_t index;
+} wasm_export;
+
+/* ------------------------------------------------------------------------
+ * Modules
+ * ------------------------------------------------------------------------ */
+
+typedef struct wasm_module wasm_module;
+
+/* Decodes, validates and compiles a binary. The bytes are copied. Errors:
+ * ISORUN_ERR_MALFORMED / ISORUN_ERR_INVALID with the byte offset and reason,
+ * ISORUN_ERR_NOMEM. */
+isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out);
+
+/* Reference counting (thread-safe). wasm_module_free drops one reference. */
+wasm_module *wasm_module_ref(wasm_module *m);
+void wasm_module_free(wasm_module *m);
+
+uint32_t wasm_module_import_count(const wasm_module *m);
+const wasm_import *wasm_module_import(const wasm_module *m, uint32_t i);
+uint32_t wasm_module_export_count(const wasm_module *m);
+const wasm_export *wasm_module_export(const wasm_module *m, uint32_t i);
+const wasm_functype *wasm_module_type(const wasm_module *m, uint32_t type_index);
+/* The type of function `func_index` in the module's function index space. */
+const wasm_functype *wasm_module_func_type(const wasm_module *m, uint32_t func_index);
+/* The function's name from the name section, or NULL. */
+const char *wasm_module_func_name(const wasm_module *m, uint32_t func_index);
+
+/* ------------------------------------------------------------------------
+ * Stores and runtime objects
+ * ------------------------------------------------------------------------ */
+
+typedef struct wasm_store wasm_store;
+typedef struct wasm_instance wasm_instance;
+typedef struct wasm_func wasm_func;
+typedef struct wasm_memory wasm_memory;
+typedef struct wasm_table wasm_table;
+typedef struct wasm_global wasm_global;
+
+typedef struct wasm_store_config {
+    uint32_t max_call_depth;   /* wasm frames; 0 = default (10000) */
+    uint32_t stack_slots;      /* value-stack size in 8-byte slots; 0 = default (1 Mi) */
+    uint32_t max_memory_pages; /* cap on any memory in this store; 0 = 65536 */
+    uint32_t max_table_elems;  /* cap on any table in this store; 0 = 10 Mi */
+    /* Optional: another thread sets *interrupt to non-zero to stop running
+     * code with ISORUN_TRAP_INTERRUPTED (checked at loop back-edges and calls).
+     * The store never writes it. NULL = not interruptible from outside. */
+    atomic_int *interrupt;
+} wasm_store_config;
+
+/* cfg may be NULL for defaults. Returns NULL on OOM. */
+wasm_store *wasm_store_new(const wasm_store_config *cfg);
+void wasm_store_free(wasm_store *s);
+
+/* Fuel: when enabled, every executed instruction costs one unit (charged per
+ * straight-line block, at branches and calls); running out traps with
+ * ISORUN_TRAP_OUT_OF_FUEL. Disabled by default. */
+void wasm_store_set_fuel(wasm_store *s, bool enabled, uint64_t fuel);
+uint64_t wasm_store_fuel(const wasm_store *s); /* remaining */
+
+typedef struct wasm_extern {
+    wasm_externkind kind;
+    union {
+        wasm_func *func;
+        wasm_table *table;
+        wasm_memory *memory;
+        wasm_global *global;
+    } u;
+} wasm_extern;
+
+/* What a host function sees of its caller. */
+typedef struct wasm_call_ctx {
+    wasm_store *store;
+    wasm_instance *caller; /* the instance whose code made the call; NULL when the host calls directly */
+} wasm_call_ctx;
+
+/* A host function: reads its nparams arguments from slots[0..nparams) and
+ * writes its nresults results to slots[0..nresults) (the array has room for
+ * max(nparams, nresults)). Returns NULL, or an error that traps the caller
+ * (an ISORUN_ERR_TRAP error keeps its trap code; any other error becomes
+ * ISORUN_TRAP_HOST carrying the error's code and message; ISORUN_ERR_EXIT
+ * unwinds all wasm frames and is returned by wasm_call as is). */
+typedef isorun_error *(*wasm_host_fn)(wasm_call_ctx *ctx, void *env, wasm_slot *slots);
+
+/* Creates objects owned by the store. The type is copied. NULL on OOM or bad
+ * arguments (e.g. min > max). env_free (may be NULL) runs on env when the
+ * store is freed. */
+wasm_func *wasm_func_new_host(wasm_store *s, const wasm_functype *type, wasm_host_fn fn, void *env,
+                              void (*env_free)(void *));
+wasm_memory *wasm_memory_new(wasm_store *s, wasm_limits limits);
+wasm_table *wasm_table_new(wasm_store *s, wasm_tabletype type, wasm_slot init);
+wasm_global *wasm_global_new(wasm_store *s, wasm_globaltype type, wasm_slot value);
+
+const wasm_functype *wasm_func_type(const wasm_func *f);
+
+/* Memory access for the host (e.g. WASI): */
+uint8_t *wasm_memory_data(wasm_memory *m);
+uint64_t wasm_memory_size_bytes(const wasm_memory *m);
+uint32_t wasm_memory_pages(const wasm_memory *m);
+/* Grows by delta pages; returns the old size in pages, or -1 when the limit
+ * (the memory's max, the store's cap) or host memory does not allow it. */
+int64_t wasm_memory_grow(wasm_store *s, wasm_memory *m, uint32_t delta);
+
+uint32_t wasm_table_size(const wasm_table *t);
+wasm_tabletype wasm_table_type(const wasm_table *t);
+/* Bounds-checked element access; false when idx is out of range. */
+bool wasm_table_get(const wasm_table *t, uint32_t idx, wasm_slot *out);
+bool wasm_table_set(wasm_table *t, uint32_t idx, wasm_slot v);
+/* Grows by delta elements filled with init; old size or -1. */
+int64_t wasm_table_grow(wasm_store *s, wasm_table *t, uint32_t delta, wasm_slot init);
+
+wasm_globaltype wasm_global_type(const wasm_global *g);
+wasm_slot wasm_global_get(const wasm_global *g);
+void wasm_global_set(wasm_global *g, wasm_slot v); /* host may set immutable ones too */
+
+/* ------------------------------------------------------------------------
+ * Instances and calls
+ * ------------------------------------------------------------------------ */
+
+/* Instantiates m in s. imports[i] satisfies wasm_module_import(m, i), and
+ * must match its kind and type (functions: equal signatures; tables and
+ * memories: limits subtyping and equal element type; globals: equal type and
+ * mutability) or the result is ISORUN_ERR_UNLINKABLE naming the import.
+ * Segments are applied in order and then the start function runs; a trap there
+ * is ISORUN_ERR_UNINSTANTIABLE (with the trap code), and - as the
+ * specification says - writes already made to imported memories/tables stay.
+ * On success *out is owned by the store. */
+isorun_error *wasm_instantiate(wasm_store *s, wasm_module *m, const wasm_extern *imports, size_t nimports,
+                               wasm_instance **out);
+
+/* Looks up an export by name; false if absent. */
+bool wasm_instance_export(const wasm_instance *inst, const char *name, wasm_extern *out);
+wasm_module *wasm_instance_module(const wasm_instance *inst);
+/* The instance's memory 0, or NULL. */
+wasm_memory *wasm_instance_memory(const wasm_instance *inst);
+
+/* Calls f with args (f's nparams slots), writing its nresults slots to
+ * results. Errors: ISORUN_ERR_TRAP with a trap code (the message names the
+ * function where the name is known), ISORUN_ERR_EXIT from a host function.
+ * The store stays usable after a trap. Re-entrant from host functions. */
+isorun_error *wasm_call(wasm_store *s, wasm_func *f, const wasm_slot *args, wasm_slot *results);
+
+#endif /* ISORUN_WASM_H */
