@@ -61,7 +61,11 @@ typedef struct wasm_code {
     uint32_t nparams;     /* slots 0..nparams-1 */
     uint32_t nlocals;     /* params + declared locals */
     uint32_t nresults;
-    uint32_t frame_slots; /* locals + deepest operand stack (+ scratch) */
+    uint32_t frame_slots; /* locals + constants + deepest operand stack */
+    uint32_t nconsts;     /* constants live in slots nlocals..nlocals+nconsts-1 */
+    wasm_slot *consts;    /* their values, copied into the frame on entry */
+    uint32_t fuel_cost;   /* instructions charged per call */
+    uint32_t func_index;  /* in the module's function index space */
 } wasm_code;
 
 typedef struct wasm_func_def {
@@ -206,6 +210,7 @@ struct wasm_store {
     wasm_slot *stack_top;  /* first free slot (nested calls from host functions start here) */
     wasm_frame *frames;    /* cfg.max_call_depth frames */
     uint32_t depth;        /* frames in use */
+    uint32_t nesting;      /* wasm_call activations on the C stack */
     bool fuel_enabled;
     int64_t fuel;
 };

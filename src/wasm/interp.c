@@ -1,0 +1,844 @@
+/*
+ * interp.c — the interpreter: runs compiled code (iops.h) with computed-goto
+ * dispatch, and wasm_call, the entry from the host.
+ *
+ * Registers kept in locals: pc (next instruction), fp (frame slots), the
+ * current instance and its memory 0 (base and size, reloaded after anything
+ * that can grow it), and the fuel counter. Fuel and the interrupt flag are
+ * only checked at loop back-edges and calls, off the straight-line path.
+ * wasm-to-wasm calls do not recurse in C: activations live in store->frames.
+ */
+#include "internal.h"
+#include "iops.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "isorun's interpreter assumes a little-endian host (wasm memory is little-endian)"
+#endif
+
+/* Nested wasm_call activations (host function -> wasm -> host ...) each use C
+ * stack; this bounds them independently of max_call_depth. */
+#define WASM_MAX_NESTING 256u
+
+/* ------------------------------------------------------------------------
+ * Numeric helpers with WebAssembly semantics
+ * ------------------------------------------------------------------------ */
+
+static inline float f32_of(uint64_t s) {
+    uint32_t b = (uint32_t)s;
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline double f64_of(uint64_t s) {
+    double d;
+    memcpy(&d, &s, 8);
+    return d;
+}
+static inline uint64_t bits_f32(float f) {
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+static inline uint64_t bits_f64(double d) {
+    uint64_t b;
+    memcpy(&b, &d, 8);
+    return b;
+}
+
+/* NaN in, quiet NaN out: some libm paths return a signalling NaN unchanged. */
+#define QUIET_F32(x, expr) ((x) != (x) ? (x) + (x) : (expr))
+
+static inline float wasm_fminf(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return f32_of(bits_f32(a) | bits_f32(b)); /* min(-0, +0) = -0 */
+    return a < b ? a : b;
+}
+static inline float wasm_fmaxf(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return f32_of(bits_f32(a) & bits_f32(b)); /* max(-0, +0) = +0 */
+    return a > b ? a : b;
+}
+static inline double wasm_fmin(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_of(bits_f64(a) | bits_f64(b));
+    return a < b ? a : b;
+}
+static inline double wasm_fmax(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return f64_of(bits_f64(a) & bits_f64(b));
+    return a > b ? a : b;
+}
+
+static inline uint32_t rotl32(uint32_t a, uint32_t b) {
+    b &= 31;
+    return b ? (a << b) | (a >> (32 - b)) : a;
+}
+static inline uint32_t rotr32(uint32_t a, uint32_t b) {
+    b &= 31;
+    return b ? (a >> b) | (a << (32 - b)) : a;
+}
+static inline uint64_t rotl64(uint64_t a, uint64_t b) {
+    b &= 63;
+    return b ? (a << b) | (a >> (64 - b)) : a;
+}
+static inline uint64_t rotr64(uint64_t a, uint64_t b) {
+    b &= 63;
+    return b ? (a >> b) | (a << (64 - b)) : a;
+}
+
+/* Float -> int truncation: the value is in range iff lo < x < hi (bounds are
+ * exclusive and exactly representable); NaN is an invalid conversion. */
+#define TRUNC_CHECK(x, lo, hi)                                                 \
+    do {                                                                       \
+        if ((x) != (x)) TRAP(ISORUN_TRAP_INVALID_CONVERSION);                  \
+        if (!((x) > (lo) && (x) < (hi))) TRAP(ISORUN_TRAP_INT_OVERFLOW);       \
+    } while (0)
+
+static inline int32_t sat_i32(double x) {
+    if (x != x) return 0;
+    if (x <= -2147483649.0) return INT32_MIN;
+    if (x >= 2147483648.0) return INT32_MAX;
+    return (int32_t)x;
+}
+static inline uint32_t sat_u32(double x) {
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 4294967296.0) return UINT32_MAX;
+    return (uint32_t)x;
+}
+static inline int64_t sat_i64(double x) {
+    if (x != x) return 0;
+    if (x < -9223372036854775808.0) return INT64_MIN;
+    if (x >= 9223372036854775808.0) return INT64_MAX;
+    return (int64_t)x;
+}
+static inline uint64_t sat_u64(double x) {
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 18446744073709551616.0) return UINT64_MAX;
+    return (uint64_t)x;
+}
+
+/* ------------------------------------------------------------------------
+ * The dispatch loop
+ * ------------------------------------------------------------------------ */
+
+static const char *func_label(const wasm_func *f, char *buf, size_t n) {
+    if (!f) return "?";
+    if (f->inst) {
+        const char *name = wasm_module_func_name(f->inst->module, f->index);
+        if (name) return name;
+    }
+    snprintf(buf, n, "#%u", f->index);
+    return buf;
+}
+
+static void init_frame(const wasm_code *code, wasm_slot *fp) {
+    if (code->nlocals > code->nparams)
+        memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof(wasm_slot));
+    if (code->nconsts) memcpy(fp + code->nlocals, code->consts, (size_t)code->nconsts * sizeof(wasm_slot));
+}
+
+/* Runs `entry` (a wasm function) with its frame at fp (arguments in place).
+ * With s == NULL it only returns the handler table through *table_out. */
+static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, const void *const **table_out) {
+#define H_NUMERIC_N(name) [WASM_OP_##name] = &&L_##name,
+#define H_NUMERIC_S(name) [WASM_OP_##name] = &&L_BAD,
+#define H_WASM(name, code, text, imm, sig, kind) H_NUMERIC_##kind(name)
+#define H_IOP(name) [WASM_IOP_##name] = &&L_IOP_##name,
+    static const void *const table[WASM_IOP_COUNT_] = {WASM_OPS(H_WASM) WASM_IOPS(H_IOP)};
+#undef H_NUMERIC_N
+#undef H_NUMERIC_S
+#undef H_WASM
+#undef H_IOP
+    if (!s) {
+        *table_out = table;
+        return NULL;
+    }
+
+    const wasm_cell *pc = entry->code->cells;
+    wasm_instance *inst = entry->inst;
+    const wasm_func *cur = entry;
+    wasm_memory *memobj = inst->module->nmemories ? inst->memories[0] : NULL;
+    uint8_t *mem = memobj ? memobj->data : NULL;
+    uint64_t memsize = memobj ? memobj->size : 0;
+    wasm_frame *frames = s->frames;
+    const uint32_t entry_depth = s->depth;
+    const uint32_t max_depth = s->cfg.max_call_depth;
+    uint32_t depth = entry_depth + 1;
+    wasm_slot *const stack_end = s->stack + s->cfg.stack_slots;
+    atomic_int no_interrupt = 0;
+    const atomic_int *interrupt = s->cfg.interrupt ? s->cfg.interrupt : &no_interrupt;
+    int64_t fuel = s->fuel_enabled ? s->fuel : INT64_MAX;
+    isorun_trap_code trap = ISORUN_TRAP_NONE;
+    isorun_error *host_err = NULL;
+
+    if (depth > max_depth || (size_t)(stack_end - fp) < entry->code->frame_slots) {
+        trap = ISORUN_TRAP_STACK_EXHAUSTED;
+        goto trapped;
+    }
+    init_frame(entry->code, fp);
+
+#define NEXT() goto *pc->handler
+#define TRAP(code)                                                             \
+    do {                                                                       \
+        trap = (code);                                                         \
+        goto trapped;                                                          \
+    } while (0)
+#define LOAD_MEM()                                                             \
+    do {                                                                       \
+        memobj = inst->module->nmemories ? inst->memories[0] : NULL;           \
+        mem = memobj ? memobj->data : NULL;                                    \
+        memsize = memobj ? memobj->size : 0;                                   \
+    } while (0)
+#define RELOAD_MEM()                                                           \
+    do {                                                                       \
+        if (memobj) {                                                          \
+            mem = memobj->data;                                                \
+            memsize = memobj->size;                                            \
+        }                                                                      \
+    } while (0)
+    /* Charges fuel and polls the interrupt flag (back-edges and calls). */
+#define CHECK(cost)                                                            \
+    do {                                                                       \
+        fuel -= (int64_t)(cost);                                               \
+        if (ISR_UNLIKELY(fuel < 0 || atomic_load_explicit(interrupt, memory_order_relaxed))) { \
+            if (atomic_load_explicit(interrupt, memory_order_relaxed)) TRAP(ISORUN_TRAP_INTERRUPTED); \
+            if (s->fuel_enabled) {                                             \
+                fuel = 0;                                                      \
+                TRAP(ISORUN_TRAP_OUT_OF_FUEL);                                 \
+            }                                                                  \
+            fuel = INT64_MAX;                                                  \
+        }                                                                      \
+    } while (0)
+
+#define A1 pc[1].p.a
+#define B1 pc[1].p.b
+#define A2 pc[2].p.a
+#define B2 pc[2].p.b
+#define U32(slot) ((uint32_t)fp[slot])
+#define S32(slot) ((int32_t)(uint32_t)fp[slot])
+#define U64(slot) (fp[slot])
+#define S64(slot) ((int64_t)fp[slot])
+#define F32(slot) f32_of(fp[slot])
+#define F64(slot) f64_of(fp[slot])
+
+    NEXT();
+
+    /* ---- numeric instructions: one body each -------------------------- */
+#define UN(name, T, get, put)                                                  \
+    L_##name : {                                                               \
+        T a = get(B1);                                                         \
+        fp[A1] = (put);                                                        \
+        pc += 2;                                                               \
+        NEXT();                                                                \
+    }
+#define BIN(name, T, get, put)                                                 \
+    L_##name : {                                                               \
+        T a = get(B1), b = get(A2);                                            \
+        fp[A1] = (put);                                                        \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+
+    UN(I32_EQZ, uint32_t, U32, (uint64_t)(a == 0))
+    BIN(I32_EQ, uint32_t, U32, (uint64_t)(a == b))
+    BIN(I32_NE, uint32_t, U32, (uint64_t)(a != b))
+    BIN(I32_LT_S, int32_t, S32, (uint64_t)(a < b))
+    BIN(I32_LT_U, uint32_t, U32, (uint64_t)(a < b))
+    BIN(I32_GT_S, int32_t, S32, (uint64_t)(a > b))
+    BIN(I32_GT_U, uint32_t, U32, (uint64_t)(a > b))
+    BIN(I32_LE_S, int32_t, S32, (uint64_t)(a <= b))
+    BIN(I32_LE_U, uint32_t, U32, (uint64_t)(a <= b))
+    BIN(I32_GE_S, int32_t, S32, (uint64_t)(a >= b))
+    BIN(I32_GE_U, uint32_t, U32, (uint64_t)(a >= b))
+    UN(I64_EQZ, uint64_t, U64, (uint64_t)(a == 0))
+    BIN(I64_EQ, uint64_t, U64, (uint64_t)(a == b))
+    BIN(I64_NE, uint64_t, U64, (uint64_t)(a != b))
+    BIN(I64_LT_S, int64_t, S64, (uint64_t)(a < b))
+    BIN(I64_LT_U, uint64_t, U64, (uint64_t)(a < b))
+    BIN(I64_GT_S, int64_t, S64, (uint64_t)(a > b))
+    BIN(I64_GT_U, uint64_t, U64, (uint64_t)(a > b))
+    BIN(I64_LE_S, int64_t, S64, (uint64_t)(a <= b))
+    BIN(I64_LE_U, uint64_t, U64, (uint64_t)(a <= b))
+    BIN(I64_GE_S, int64_t, S64, (uint64_t)(a >= b))
+    BIN(I64_GE_U, uint64_t, U64, (uint64_t)(a >= b))
+    BIN(F32_EQ, float, F32, (uint64_t)(a == b))
+    BIN(F32_NE, float, F32, (uint64_t)(a != b))
+    BIN(F32_LT, float, F32, (uint64_t)(a < b))
+    BIN(F32_GT, float, F32, (uint64_t)(a > b))
+    BIN(F32_LE, float, F32, (uint64_t)(a <= b))
+    BIN(F32_GE, float, F32, (uint64_t)(a >= b))
+    BIN(F64_EQ, double, F64, (uint64_t)(a == b))
+    BIN(F64_NE, double, F64, (uint64_t)(a != b))
+    BIN(F64_LT, double, F64, (uint64_t)(a < b))
+    BIN(F64_GT, double, F64, (uint64_t)(a > b))
+    BIN(F64_LE, double, F64, (uint64_t)(a <= b))
+    BIN(F64_GE, double, F64, (uint64_t)(a >= b))
+
+    UN(I32_CLZ, uint32_t, U32, (uint64_t)(a ? __builtin_clz(a) : 32))
+    UN(I32_CTZ, uint32_t, U32, (uint64_t)(a ? __builtin_ctz(a) : 32))
+    UN(I32_POPCNT, uint32_t, U32, (uint64_t)__builtin_popcount(a))
+    BIN(I32_ADD, uint32_t, U32, (uint32_t)(a + b))
+    BIN(I32_SUB, uint32_t, U32, (uint32_t)(a - b))
+    BIN(I32_MUL, uint32_t, U32, (uint32_t)(a * b))
+    L_I32_DIV_S : {
+        int32_t a = S32(B1), b = S32(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        if (a == INT32_MIN && b == -1) TRAP(ISORUN_TRAP_INT_OVERFLOW);
+        fp[A1] = (uint32_t)(a / b);
+        pc += 3;
+        NEXT();
+    }
+    L_I32_DIV_U : {
+        uint32_t a = U32(B1), b = U32(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = a / b;
+        pc += 3;
+        NEXT();
+    }
+    L_I32_REM_S : {
+        int32_t a = S32(B1), b = S32(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = (b == -1) ? 0 : (uint32_t)(a % b);
+        pc += 3;
+        NEXT();
+    }
+    L_I32_REM_U : {
+        uint32_t a = U32(B1), b = U32(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = a % b;
+        pc += 3;
+        NEXT();
+    }
+    BIN(I32_AND, uint32_t, U32, a & b)
+    BIN(I32_OR, uint32_t, U32, a | b)
+    BIN(I32_XOR, uint32_t, U32, a ^ b)
+    BIN(I32_SHL, uint32_t, U32, (uint32_t)(a << (b & 31)))
+    BIN(I32_SHR_S, uint32_t, U32, (uint32_t)((int32_t)a >> (b & 31)))
+    BIN(I32_SHR_U, uint32_t, U32, a >> (b & 31))
+    BIN(I32_ROTL, uint32_t, U32, rotl32(a, b))
+    BIN(I32_ROTR, uint32_t, U32, rotr32(a, b))
+
+    UN(I64_CLZ, uint64_t, U64, (uint64_t)(a ? __builtin_clzll(a) : 64))
+    UN(I64_CTZ, uint64_t, U64, (uint64_t)(a ? __builtin_ctzll(a) : 64))
+    UN(I64_POPCNT, uint64_t, U64, (uint64_t)__builtin_popcountll(a))
+    BIN(I64_ADD, uint64_t, U64, a + b)
+    BIN(I64_SUB, uint64_t, U64, a - b)
+    BIN(I64_MUL, uint64_t, U64, a * b)
+    L_I64_DIV_S : {
+        int64_t a = S64(B1), b = S64(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        if (a == INT64_MIN && b == -1) TRAP(ISORUN_TRAP_INT_OVERFLOW);
+        fp[A1] = (uint64_t)(a / b);
+        pc += 3;
+        NEXT();
+    }
+    L_I64_DIV_U : {
+        uint64_t a = U64(B1), b = U64(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = a / b;
+        pc += 3;
+        NEXT();
+    }
+    L_I64_REM_S : {
+        int64_t a = S64(B1), b = S64(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = (b == -1) ? 0 : (uint64_t)(a % b);
+        pc += 3;
+        NEXT();
+    }
+    L_I64_REM_U : {
+        uint64_t a = U64(B1), b = U64(A2);
+        if (b == 0) TRAP(ISORUN_TRAP_DIV_BY_ZERO);
+        fp[A1] = a % b;
+        pc += 3;
+        NEXT();
+    }
+    BIN(I64_AND, uint64_t, U64, a & b)
+    BIN(I64_OR, uint64_t, U64, a | b)
+    BIN(I64_XOR, uint64_t, U64, a ^ b)
+    BIN(I64_SHL, uint64_t, U64, a << (b & 63))
+    BIN(I64_SHR_S, uint64_t, U64, (uint64_t)((int64_t)a >> (b & 63)))
+    BIN(I64_SHR_U, uint64_t, U64, a >> (b & 63))
+    BIN(I64_ROTL, uint64_t, U64, rotl64(a, b))
+    BIN(I64_ROTR, uint64_t, U64, rotr64(a, b))
+
+    UN(F32_ABS, uint64_t, U64, a & 0x7FFFFFFFu)
+    UN(F32_NEG, uint64_t, U64, (a ^ 0x80000000u) & 0xFFFFFFFFu)
+    UN(F32_CEIL, float, F32, bits_f32(QUIET_F32(a, ceilf(a))))
+    UN(F32_FLOOR, float, F32, bits_f32(QUIET_F32(a, floorf(a))))
+    UN(F32_TRUNC, float, F32, bits_f32(QUIET_F32(a, truncf(a))))
+    UN(F32_NEAREST, float, F32, bits_f32(QUIET_F32(a, nearbyintf(a))))
+    UN(F32_SQRT, float, F32, bits_f32(sqrtf(a)))
+    BIN(F32_ADD, float, F32, bits_f32(a + b))
+    BIN(F32_SUB, float, F32, bits_f32(a - b))
+    BIN(F32_MUL, float, F32, bits_f32(a * b))
+    BIN(F32_DIV, float, F32, bits_f32(a / b))
+    BIN(F32_MIN, float, F32, bits_f32(wasm_fminf(a, b)))
+    BIN(F32_MAX, float, F32, bits_f32(wasm_fmaxf(a, b)))
+    BIN(F32_COPYSIGN, uint64_t, U64, (a & 0x7FFFFFFFu) | (b & 0x80000000u))
+    UN(F64_ABS, uint64_t, U64, a & 0x7FFFFFFFFFFFFFFFull)
+    UN(F64_NEG, uint64_t, U64, a ^ 0x8000000000000000ull)
+    UN(F64_CEIL, double, F64, bits_f64(QUIET_F32(a, ceil(a))))
+    UN(F64_FLOOR, double, F64, bits_f64(QUIET_F32(a, floor(a))))
+    UN(F64_TRUNC, double, F64, bits_f64(QUIET_F32(a, trunc(a))))
+    UN(F64_NEAREST, double, F64, bits_f64(QUIET_F32(a, nearbyint(a))))
+    UN(F64_SQRT, double, F64, bits_f64(sqrt(a)))
+    BIN(F64_ADD, double, F64, bits_f64(a + b))
+    BIN(F64_SUB, double, F64, bits_f64(a - b))
+    BIN(F64_MUL, double, F64, bits_f64(a * b))
+    BIN(F64_DIV, double, F64, bits_f64(a / b))
+    BIN(F64_MIN, double, F64, bits_f64(wasm_fmin(a, b)))
+    BIN(F64_MAX, double, F64, bits_f64(wasm_fmax(a, b)))
+    BIN(F64_COPYSIGN, uint64_t, U64, (a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull))
+
+    UN(I32_WRAP_I64, uint64_t, U64, (uint32_t)a)
+#define TRUNC(name, T, get, lo, hi, put)                                       \
+    L_##name : {                                                               \
+        T a = get(B1);                                                         \
+        TRUNC_CHECK(a, lo, hi);                                                \
+        fp[A1] = (put);                                                        \
+        pc += 2;                                                               \
+        NEXT();                                                                \
+    }
+    TRUNC(I32_TRUNC_F32_S, float, F32, -2147483904.0f, 2147483648.0f, (uint32_t)(int32_t)a)
+    TRUNC(I32_TRUNC_F32_U, float, F32, -1.0f, 4294967296.0f, (uint32_t)a)
+    TRUNC(I32_TRUNC_F64_S, double, F64, -2147483649.0, 2147483648.0, (uint32_t)(int32_t)a)
+    TRUNC(I32_TRUNC_F64_U, double, F64, -1.0, 4294967296.0, (uint32_t)a)
+    UN(I64_EXTEND_I32_S, uint32_t, U32, (uint64_t)(int64_t)(int32_t)a)
+    UN(I64_EXTEND_I32_U, uint32_t, U32, (uint64_t)a)
+    TRUNC(I64_TRUNC_F32_S, float, F32, -9223373136366403584.0f, 9223372036854775808.0f, (uint64_t)(int64_t)a)
+    TRUNC(I64_TRUNC_F32_U, float, F32, -1.0f, 18446744073709551616.0f, (uint64_t)a)
+    TRUNC(I64_TRUNC_F64_S, double, F64, -9223372036854777856.0, 9223372036854775808.0, (uint64_t)(int64_t)a)
+    TRUNC(I64_TRUNC_F64_U, double, F64, -1.0, 18446744073709551616.0, (uint64_t)a)
+    UN(F32_CONVERT_I32_S, int32_t, S32, bits_f32((float)a))
+    UN(F32_CONVERT_I32_U, uint32_t, U32, bits_f32((float)a))
+    UN(F32_CONVERT_I64_S, int64_t, S64, bits_f32((float)a))
+    UN(F32_CONVERT_I64_U, uint64_t, U64, bits_f32((float)a))
+    UN(F32_DEMOTE_F64, double, F64, bits_f32((float)a))
+    UN(F64_CONVERT_I32_S, int32_t, S32, bits_f64((double)a))
+    UN(F64_CONVERT_I32_U, uint32_t, U32, bits_f64((double)a))
+    UN(F64_CONVERT_I64_S, int64_t, S64, bits_f64((double)a))
+    UN(F64_CONVERT_I64_U, uint64_t, U64, bits_f64((double)a))
+    UN(F64_PROMOTE_F32, float, F32, bits_f64((double)a))
+    UN(I32_REINTERPRET_F32, uint64_t, U64, (uint32_t)a)
+    UN(I64_REINTERPRET_F64, uint64_t, U64, a)
+    UN(F32_REINTERPRET_I32, uint64_t, U64, (uint32_t)a)
+    UN(F64_REINTERPRET_I64, uint64_t, U64, a)
+    UN(I32_EXTEND8_S, uint32_t, U32, (uint32_t)(int32_t)(int8_t)a)
+    UN(I32_EXTEND16_S, uint32_t, U32, (uint32_t)(int32_t)(int16_t)a)
+    UN(I64_EXTEND8_S, uint64_t, U64, (uint64_t)(int64_t)(int8_t)a)
+    UN(I64_EXTEND16_S, uint64_t, U64, (uint64_t)(int64_t)(int16_t)a)
+    UN(I64_EXTEND32_S, uint64_t, U64, (uint64_t)(int64_t)(int32_t)a)
+    UN(I32_TRUNC_SAT_F32_S, float, F32, (uint32_t)sat_i32(a))
+    UN(I32_TRUNC_SAT_F32_U, float, F32, sat_u32(a))
+    UN(I32_TRUNC_SAT_F64_S, double, F64, (uint32_t)sat_i32(a))
+    UN(I32_TRUNC_SAT_F64_U, double, F64, sat_u32(a))
+    UN(I64_TRUNC_SAT_F32_S, float, F32, (uint64_t)sat_i64(a))
+    UN(I64_TRUNC_SAT_F32_U, float, F32, sat_u64(a))
+    UN(I64_TRUNC_SAT_F64_S, double, F64, (uint64_t)sat_i64(a))
+    UN(I64_TRUNC_SAT_F64_U, double, F64, sat_u64(a))
+
+    /* ---- memory: every access bounds-checked in 64-bit arithmetic ------- */
+#define LOAD(name, T, N, conv)                                                 \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(B1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + (N) > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB);    \
+        T v;                                                                   \
+        memcpy(&v, mem + ea, N);                                               \
+        fp[A1] = (conv);                                                       \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define STORE(name, T, N)                                                      \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(A1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + (N) > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB);    \
+        T v = (T)fp[B1];                                                       \
+        memcpy(mem + ea, &v, N);                                               \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+    LOAD(I32_LOAD, uint32_t, 4, (uint64_t)v)
+    LOAD(I64_LOAD, uint64_t, 8, v)
+    LOAD(F32_LOAD, uint32_t, 4, (uint64_t)v)
+    LOAD(F64_LOAD, uint64_t, 8, v)
+    LOAD(I32_LOAD8_S, int8_t, 1, (uint32_t)(int32_t)v)
+    LOAD(I32_LOAD8_U, uint8_t, 1, (uint64_t)v)
+    LOAD(I32_LOAD16_S, int16_t, 2, (uint32_t)(int32_t)v)
+    LOAD(I32_LOAD16_U, uint16_t, 2, (uint64_t)v)
+    LOAD(I64_LOAD8_S, int8_t, 1, (uint64_t)(int64_t)v)
+    LOAD(I64_LOAD8_U, uint8_t, 1, (uint64_t)v)
+    LOAD(I64_LOAD16_S, int16_t, 2, (uint64_t)(int64_t)v)
+    LOAD(I64_LOAD16_U, uint16_t, 2, (uint64_t)v)
+    LOAD(I64_LOAD32_S, int32_t, 4, (uint64_t)(int64_t)v)
+    LOAD(I64_LOAD32_U, uint32_t, 4, (uint64_t)v)
+    STORE(I32_STORE, uint32_t, 4)
+    STORE(I64_STORE, uint64_t, 8)
+    STORE(F32_STORE, uint32_t, 4)
+    STORE(F64_STORE, uint64_t, 8)
+    STORE(I32_STORE8, uint8_t, 1)
+    STORE(I32_STORE16, uint16_t, 2)
+    STORE(I64_STORE8, uint8_t, 1)
+    STORE(I64_STORE16, uint16_t, 2)
+    STORE(I64_STORE32, uint32_t, 4)
+
+    L_IOP_MEMORY_SIZE : {
+        fp[A1] = memobj ? memobj->pages : 0;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_MEMORY_GROW : {
+        int64_t old = memobj ? wasm_memory_grow(s, memobj, U32(B1)) : -1;
+        RELOAD_MEM();
+        fp[A1] = (uint32_t)old;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_MEMORY_FILL : {
+        uint32_t d = U32(A1), n = U32(A2);
+        if ((uint64_t)d + n > memsize) TRAP(ISORUN_TRAP_MEMORY_OOB);
+        if (n) memset(mem + d, (int)(uint8_t)fp[B1], n);
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_MEMORY_COPY : {
+        uint32_t d = U32(A1), src = U32(B1), n = U32(A2);
+        if ((uint64_t)d + n > memsize || (uint64_t)src + n > memsize) TRAP(ISORUN_TRAP_MEMORY_OOB);
+        if (n) memmove(mem + d, mem + src, n);
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_MEMORY_INIT : {
+        isorun_trap_code t = wasm_op_memory_init(inst, B2, U32(A1), U32(B1), U32(A2));
+        if (t != ISORUN_TRAP_NONE) TRAP(t);
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_DATA_DROP : {
+        inst->data_lens[A1] = 0;
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- tables and references ---------------------------------------- */
+    L_IOP_TABLE_GET : {
+        const wasm_table *t = inst->tables[A2];
+        uint32_t i = U32(B1);
+        if (i >= t->size) TRAP(ISORUN_TRAP_TABLE_OOB);
+        fp[A1] = t->elems[i];
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_TABLE_SET : {
+        wasm_table *t = inst->tables[A2];
+        uint32_t i = U32(A1);
+        if (i >= t->size) TRAP(ISORUN_TRAP_TABLE_OOB);
+        t->elems[i] = fp[B1];
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_TABLE_SIZE : {
+        fp[A1] = inst->tables[B1]->size;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_TABLE_GROW : {
+        int64_t old = wasm_table_grow(s, inst->tables[B2], U32(A2), fp[B1]);
+        fp[A1] = (uint32_t)old;
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_TABLE_FILL : {
+        wasm_table *t = inst->tables[B2];
+        uint32_t i = U32(A1), n = U32(A2);
+        if ((uint64_t)i + n > t->size) TRAP(ISORUN_TRAP_TABLE_OOB);
+        for (uint32_t k = 0; k < n; k++) t->elems[i + k] = fp[B1];
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_TABLE_COPY : {
+        wasm_table *dt = inst->tables[pc[3].p.a];
+        const wasm_table *st = inst->tables[pc[3].p.b];
+        uint32_t d = U32(A1), src = U32(B1), n = U32(A2);
+        if ((uint64_t)d + n > dt->size || (uint64_t)src + n > st->size) TRAP(ISORUN_TRAP_TABLE_OOB);
+        if (n) memmove(dt->elems + d, st->elems + src, (size_t)n * sizeof(wasm_slot));
+        pc += 4;
+        NEXT();
+    }
+    L_IOP_TABLE_INIT : {
+        isorun_trap_code t = wasm_op_table_init(inst, pc[3].p.a, B2, U32(A1), U32(B1), U32(A2));
+        if (t != ISORUN_TRAP_NONE) TRAP(t);
+        pc += 4;
+        NEXT();
+    }
+    L_IOP_ELEM_DROP : {
+        inst->elem_counts[A1] = 0;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_REF_FUNC : {
+        fp[A1] = (wasm_slot)(uintptr_t)inst->funcs[B1];
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_REF_IS_NULL : {
+        fp[A1] = fp[B1] == 0;
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- variables and parametric ------------------------------------- */
+    L_IOP_COPY : {
+        fp[A1] = fp[B1];
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_SELECT : {
+        fp[A1] = U32(B1) ? fp[A2] : fp[B2];
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_GLOBAL_GET : {
+        fp[A1] = inst->globals[B1]->value;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_GLOBAL_SET : {
+        inst->globals[B1]->value = fp[A1];
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- control ------------------------------------------------------ */
+    L_IOP_UNREACHABLE : TRAP(ISORUN_TRAP_UNREACHABLE);
+    L_BAD : TRAP(ISORUN_TRAP_UNREACHABLE); /* never emitted by the compiler */
+    L_IOP_BR : {
+        pc = &pc[1] + pc[1].i64;
+        NEXT();
+    }
+    L_IOP_BR_BACK : {
+        CHECK(pc[2].p.a);
+        pc = &pc[1] + pc[1].i64;
+        NEXT();
+    }
+    L_IOP_BR_IF : {
+        if (U32(A1)) {
+            pc = &pc[2] + pc[2].i64;
+        } else {
+            pc += 3;
+        }
+        NEXT();
+    }
+    L_IOP_BR_IF_BACK : {
+        if (U32(A1)) {
+            CHECK(B1);
+            pc = &pc[2] + pc[2].i64;
+        } else {
+            pc += 3;
+        }
+        NEXT();
+    }
+    L_IOP_BR_UNLESS : {
+        if (!U32(A1)) {
+            pc = &pc[2] + pc[2].i64;
+        } else {
+            pc += 3;
+        }
+        NEXT();
+    }
+    L_IOP_BR_TABLE : {
+        uint32_t i = U32(A1), n = B1;
+        if (i > n) i = n;
+        pc = &pc[2 + i] + pc[2 + i].i64;
+        NEXT();
+    }
+#define FUSED_BR(name, T, get, cond)                                           \
+    L_IOP_##name : {                                                           \
+        T a = get(A1), b = get(B1);                                            \
+        (void)b;                                                               \
+        if (cond) {                                                            \
+            int64_t rel = pc[2].i64;                                           \
+            if (rel < 0) CHECK(pc[3].p.a);                                     \
+            pc = &pc[2] + rel;                                                 \
+        } else {                                                               \
+            pc += 4;                                                           \
+        }                                                                      \
+        NEXT();                                                                \
+    }
+    FUSED_BR(BR_IF_I32_EQZ, uint32_t, U32, a == 0)
+    FUSED_BR(BR_IF_I32_EQ, uint32_t, U32, a == b)
+    FUSED_BR(BR_IF_I32_NE, uint32_t, U32, a != b)
+    FUSED_BR(BR_IF_I32_LT_S, int32_t, S32, a < b)
+    FUSED_BR(BR_IF_I32_LT_U, uint32_t, U32, a < b)
+    FUSED_BR(BR_IF_I32_GT_S, int32_t, S32, a > b)
+    FUSED_BR(BR_IF_I32_GT_U, uint32_t, U32, a > b)
+    FUSED_BR(BR_IF_I32_LE_S, int32_t, S32, a <= b)
+    FUSED_BR(BR_IF_I32_LE_U, uint32_t, U32, a <= b)
+    FUSED_BR(BR_IF_I32_GE_S, int32_t, S32, a >= b)
+    FUSED_BR(BR_IF_I32_GE_U, uint32_t, U32, a >= b)
+
+    {
+        const wasm_func *callee;
+        wasm_slot *args;
+        const wasm_cell *next_pc;
+
+    L_IOP_CALL:
+        callee = inst->funcs[A1];
+        args = fp + B1;
+        next_pc = pc + 2;
+        goto do_call;
+
+    L_IOP_CALL_INDIRECT : {
+        const wasm_table *t = inst->tables[B1];
+        uint32_t i = U32(A2);
+        if (i >= t->size) TRAP(ISORUN_TRAP_UNDEFINED_ELEMENT);
+        callee = (const wasm_func *)(uintptr_t)t->elems[i];
+        if (!callee) TRAP(ISORUN_TRAP_UNINITIALIZED_ELEMENT);
+        if (!wasm_functype_equal(callee->type, &inst->module->types[A1]))
+            TRAP(ISORUN_TRAP_INDIRECT_TYPE_MISMATCH);
+        args = fp + B2;
+        next_pc = pc + 3;
+        goto do_call;
+    }
+
+    do_call:
+        if (callee->code) {
+            const wasm_code *code = callee->code;
+            if (ISR_UNLIKELY(depth >= max_depth || (size_t)(stack_end - args) < code->frame_slots))
+                TRAP(ISORUN_TRAP_STACK_EXHAUSTED);
+            CHECK(code->fuel_cost);
+            frames[depth].ret_pc = next_pc;
+            frames[depth].fp = fp;
+            frames[depth].inst = inst;
+            frames[depth].func = cur;
+            depth++;
+            fp = args;
+            init_frame(code, fp);
+            cur = callee;
+            pc = code->cells;
+            if (callee->inst != inst) {
+                inst = callee->inst;
+                LOAD_MEM();
+            }
+            NEXT();
+        }
+        /* host function: arguments and results in place */
+        {
+            const wasm_functype *ft = callee->type;
+            uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+            CHECK(1);
+            s->depth = depth;
+            s->fuel = fuel;
+            wasm_slot *saved_top = s->stack_top;
+            s->stack_top = args + width;
+            wasm_call_ctx ctx = {s, inst};
+            isorun_error *err = callee->host(&ctx, callee->env, args);
+            s->stack_top = saved_top;
+            if (s->fuel_enabled) fuel = s->fuel;
+            RELOAD_MEM();
+            if (err) {
+                host_err = err;
+                goto trapped;
+            }
+            pc = next_pc;
+            NEXT();
+        }
+    }
+
+    L_IOP_RETURN : {
+        if (--depth == entry_depth) goto done;
+        const wasm_frame *fr = &frames[depth];
+        pc = fr->ret_pc;
+        fp = fr->fp;
+        cur = fr->func;
+        if (fr->inst != inst) {
+            inst = fr->inst;
+            LOAD_MEM();
+        } else {
+            RELOAD_MEM();
+        }
+        NEXT();
+    }
+
+done:
+    s->depth = entry_depth;
+    if (s->fuel_enabled) s->fuel = fuel < 0 ? 0 : fuel;
+    return NULL;
+
+trapped:
+    s->depth = entry_depth;
+    if (s->fuel_enabled) s->fuel = fuel < 0 ? 0 : fuel;
+    if (host_err) {
+        if (host_err->code == ISORUN_ERR_TRAP || host_err->code == ISORUN_ERR_EXIT) return host_err;
+        isorun_error *e = isr_trap(ISORUN_TRAP_HOST, "%s", isorun_error_message(host_err));
+        isorun_error_free(host_err);
+        return e;
+    }
+    {
+        char buf[32];
+        return isr_trap(trap, "in function %s", func_label(cur, buf, sizeof buf));
+    }
+#undef NEXT
+#undef TRAP
+}
+
+const void *const *wasm_interp_handlers(void) {
+    const void *const *table = NULL;
+    run(NULL, NULL, NULL, &table);
+    return table;
+}
+
+/* ------------------------------------------------------------------------
+ * Entry from the host
+ * ------------------------------------------------------------------------ */
+
+static bool ensure_stack(wasm_store *s) {
+    if (s->stack) return true;
+    s->stack = calloc(s->cfg.stack_slots, sizeof(wasm_slot));
+    s->frames = calloc((size_t)s->cfg.max_call_depth + 1, sizeof(wasm_frame));
+    if (!s->stack || !s->frames) {
+        free(s->stack);
+        free(s->frames);
+        s->stack = NULL;
+        s->frames = NULL;
+        return false;
+    }
+    s->stack_top = s->stack;
+    return true;
+}
+
+static bool is_32bit(uint8_t t) { return t == WASM_I32 || t == WASM_F32; }
+
+isorun_error *wasm_call(wasm_store *s, wasm_func *f, const wasm_slot *args, wasm_slot *results) {
+    if (!s || !f) return isr_error(ISORUN_ERR_ARGUMENT, "wasm_call: no store or function");
+    if (!ensure_stack(s)) return isr_error_nomem();
+    if (s->nesting >= WASM_MAX_NESTING) return isr_trap(ISORUN_TRAP_STACK_EXHAUSTED, "too many nested host calls");
+    const wasm_functype *ft = f->type;
+    uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+    uint32_t need = f->code ? f->code->frame_slots : width;
+    wasm_slot *base = s->stack_top;
+    if ((size_t)(s->stack + s->cfg.stack_slots - base) < need) return isr_trap(ISORUN_TRAP_STACK_EXHAUSTED, NULL);
+    const uint8_t *ptypes = wasm_functype_params(ft);
+    for (uint32_t i = 0; i < ft->nparams; i++) base[i] = is_32bit(ptypes[i]) ? (uint32_t)args[i] : args[i];
+
+    s->nesting++;
+    wasm_slot *saved_top = s->stack_top;
+    s->stack_top = base + need;
+    isorun_error *err;
+    if (f->code) {
+        err = run(s, f, base, NULL);
+    } else {
+        wasm_call_ctx ctx = {s, NULL};
+        err = f->host(&ctx, f->env, base);
+    }
+    s->stack_top = saved_top;
+    s->nesting--;
+    if (!err && results)
+        for (uint32_t i = 0; i < ft->nresults; i++) results[i] = base[i];
+    return err;
+}

@@ -1,0 +1,76 @@
+/*
+ * iops.h — the internal instruction set shared by the compiler (compile.c)
+ * and the interpreter (interp.c). Private to src/wasm.
+ *
+ * Compiled code is an array of wasm_cell: each instruction is a handler
+ * address followed by operand cells. Operands are frame slot numbers (fp[n]):
+ * a function's frame is [params | declared locals | constants | operand stack],
+ * so an instruction reads locals and constants in place and `local.get` and
+ * `*.const` cost nothing at run time.
+ *
+ * Numeric instructions (KIND N in opcodes.h) use their wasm_op number as the
+ * handler index with these layouts:
+ *   unary   [h][dst,a]
+ *   binary  [h][dst,a][b,-]
+ *   load    [h][dst,addr][offset,-]
+ *   store   [h][addr,value][offset,-]
+ * Branch offsets are in cells, relative to the cell that holds them.
+ */
+#ifndef ISORUN_WASM_IOPS_H
+#define ISORUN_WASM_IOPS_H
+
+#include "wasm.h"
+
+/* X(NAME, layout) — layouts documented for each; see compile.c emitters. */
+#define WASM_IOPS(X)                                                           \
+    X(COPY)          /* [h][dst,src] */                                        \
+    X(BR)            /* [h][rel] */                                            \
+    X(BR_BACK)       /* [h][rel][cost,-]  loop back-edge: fuel + interrupt */  \
+    X(BR_IF)         /* [h][cond,-][rel] */                                    \
+    X(BR_IF_BACK)    /* [h][cond,cost][rel] */                                 \
+    X(BR_UNLESS)     /* [h][cond,-][rel] */                                    \
+    X(BR_TABLE)      /* [h][index,count][rel]*(count+1) */                     \
+    X(RETURN)        /* [h] results already in fp[0..nresults) */              \
+    X(CALL)          /* [h][func,argbase] */                                   \
+    X(CALL_INDIRECT) /* [h][type,table][index,argbase] */                      \
+    X(SELECT)        /* [h][dst,cond][a,b] */                                  \
+    X(GLOBAL_GET)    /* [h][dst,global] */                                     \
+    X(GLOBAL_SET)    /* [h][src,global] */                                     \
+    X(MEMORY_SIZE)   /* [h][dst,-] */                                          \
+    X(MEMORY_GROW)   /* [h][dst,delta] */                                      \
+    X(MEMORY_FILL)   /* [h][dst,value][n,-] */                                 \
+    X(MEMORY_COPY)   /* [h][dst,src][n,-] */                                   \
+    X(MEMORY_INIT)   /* [h][dst,src][n,seg] */                                 \
+    X(DATA_DROP)     /* [h][seg,-] */                                          \
+    X(TABLE_GET)     /* [h][dst,index][table,-] */                             \
+    X(TABLE_SET)     /* [h][index,value][table,-] */                           \
+    X(TABLE_SIZE)    /* [h][dst,table] */                                      \
+    X(TABLE_GROW)    /* [h][dst,init][n,table] */                              \
+    X(TABLE_FILL)    /* [h][index,value][n,table] */                           \
+    X(TABLE_COPY)    /* [h][dst,src][n,-][dsttable,srctable] */                \
+    X(TABLE_INIT)    /* [h][dst,src][n,seg][table,-] */                        \
+    X(ELEM_DROP)     /* [h][seg,-] */                                          \
+    X(REF_FUNC)      /* [h][dst,func] */                                       \
+    X(REF_IS_NULL)   /* [h][dst,a] */                                          \
+    X(UNREACHABLE)   /* [h] */                                                 \
+    X(BR_IF_I32_EQZ) /* [h][a,-][rel][cost,-] fused i32.eqz + br_if; backward (rel<0) checks fuel */            \
+    X(BR_IF_I32_EQ)  /* [h][a,b][rel][cost,-] fused compare + br_if ... */        \
+    X(BR_IF_I32_NE)                                                            \
+    X(BR_IF_I32_LT_S)                                                          \
+    X(BR_IF_I32_LT_U)                                                          \
+    X(BR_IF_I32_GT_S)                                                          \
+    X(BR_IF_I32_GT_U)                                                          \
+    X(BR_IF_I32_LE_S)                                                          \
+    X(BR_IF_I32_LE_U)                                                          \
+    X(BR_IF_I32_GE_S)                                                          \
+    X(BR_IF_I32_GE_U)
+
+typedef enum wasm_iop {
+    WASM_IOP_FIRST_ = WASM_OP_COUNT_ - 1,
+#define WASM_X_IOP(name) WASM_IOP_##name,
+    WASM_IOPS(WASM_X_IOP)
+#undef WASM_X_IOP
+    WASM_IOP_COUNT_
+} wasm_iop;
+
+#endif /* ISORUN_WASM_IOPS_H */
