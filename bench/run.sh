@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# bench/run.sh — builds isorun and the benchmark programs, runs each program
+# under isorun, natively and under Node's WASI (plus wasm3, iwasm, wasmtime
+# when they are on PATH), and prints the comparison table. See bench/README.md.
+#
+#   bench/run.sh [--runs N] [NAME...]      NAME: fib sieve matmul sha256 nbody wordcount
+#
+# Environment: ISORUN_BUILD_DIR (default: build), CC_NATIVE (gcc), CC_WASM (clang).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+OUT=$BENCH/out
+BUILD=${ISORUN_BUILD_DIR:-$ROOT/build}
+CC_NATIVE=${CC_NATIVE:-gcc}
+CC_WASM=${CC_WASM:-clang}
+RUNS=3
+ALL_PROGRAMS=(fib sieve matmul sha256 nbody wordcount)
+PROGRAMS=()
+
+while (($#)); do
+    case $1 in
+    --runs) RUNS=$2; shift 2 ;;
+    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    *) PROGRAMS+=("$1"); shift ;;
+    esac
+done
+((${#PROGRAMS[@]})) || PROGRAMS=("${ALL_PROGRAMS[@]}")
+
+# ---- build ------------------------------------------------------------------
+
+echo "== building isorun in $BUILD" >&2
+if [[ ! -f $BUILD/build.ninja ]]; then
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja >/dev/null
+fi
+ninja -C "$BUILD" isorun-cli >/dev/null
+ISORUN=$BUILD/isorun
+
+mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/results"
+
+# Compiles $2 into $3 with compiler command $1... when the output is stale.
+compile() {
+    local src=$1 out=$2
+    shift 2
+    if [[ ! -f $out || $src -nt $out ]]; then
+        "$@" -o "$out" "$src"
+    fi
+}
+
+echo "== compiling benchmark programs" >&2
+for name in "${PROGRAMS[@]}" hello lines; do
+    src=$BENCH/programs/$name.c
+    [[ -f $src ]] || src=$BENCH/$name.c
+    [[ -f $src ]] || { echo "run.sh: no benchmark named $name" >&2; exit 2; }
+    compile "$src" "$OUT/native/$name" "$CC_NATIVE" -O2 -lm
+    compile "$src" "$OUT/wasm/$name.wasm" "$CC_WASM" --target=wasm32-wasi -O2 -s
+done
+
+# ---- engines ----------------------------------------------------------------
+
+# Each engine: a column name and how to run a module ("$@" = FILE ARGS...).
+run_isorun() { "$ISORUN" run "$@"; }
+run_node() { node --no-warnings "$BENCH/node-wasi.mjs" "$@"; }
+run_wasm3() { wasm3 "$@"; }
+run_iwasm() { iwasm "$@"; }
+run_wasmtime() { wasmtime run "$@"; }
+
+ENGINES=(isorun node)
+for optional in wasm3 iwasm wasmtime; do
+    if command -v "$optional" >/dev/null 2>&1; then ENGINES+=("$optional"); fi
+done
+
+# ---- timing -----------------------------------------------------------------
+
+# best_time OUTFILE CMD... : runs CMD $RUNS times (stdout to OUTFILE) and
+# prints the best wall time in seconds, or "fail(STATUS)".
+best_time() {
+    local out=$1 best="" t status
+    shift
+    for ((r = 0; r < RUNS; r++)); do
+        status=0
+        t=$({ TIMEFORMAT=%3R; time "$@" >"$out" 2>"$out.stderr"; } 2>&1) || status=$?
+        if ((status != 0)); then
+            echo "fail($status)"
+            return
+        fi
+        if [[ -z $best ]] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+    done
+    echo "$best"
+}
+
+ratio() { # a b -> a/b, or "-" when either is not a number
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
+geomean() { # numbers... ("-" skipped)
+    awk 'BEGIN { n = 0; s = 0 } { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/ && $i > 0) { s += log($i); n++ } }
+         END { if (n) printf "%.2f", exp(s / n); else printf "-" }' <<<"$*"
+}
+
+# ---- run --------------------------------------------------------------------
+
+declare -A RATIOS
+header=$(printf '%-10s %9s' benchmark native)
+for e in "${ENGINES[@]}"; do header+=$(printf ' %9s' "$e"); done
+for e in "${ENGINES[@]}"; do header+=$(printf ' %14s' "$e/native"); done
+header+="  checksums"
+MISMATCHES=""
+
+echo "== running (${RUNS} runs each, best wall time in seconds)" >&2
+echo "$header"
+for name in "${PROGRAMS[@]}"; do
+    res=$OUT/results/$name
+    native_t=$(best_time "$res.native" "$OUT/native/$name")
+    line=$(printf '%-10s %9s' "$name" "$native_t")
+    ratios=""
+    verdict=yes
+    for e in "${ENGINES[@]}"; do
+        t=$(best_time "$res.$e" "run_$e" "$OUT/wasm/$name.wasm")
+        line+=$(printf ' %9s' "$t")
+        r=$(ratio "$t" "$native_t")
+        ratios+=$(printf ' %14s' "$r")
+        RATIOS[$e]+=" $r"
+        if ! cmp -s "$res.native" "$res.$e"; then
+            verdict=no
+            MISMATCHES+="  $name under $e: expected \"$(head -c 200 "$res.native")\", got \"$(head -c 200 "$res.$e")$(head -c 200 "$res.$e.stderr")\""$'\n'
+        fi
+    done
+    echo "$line$ratios  $verdict"
+done
+
+summary=$(printf '%-10s %9s' "geomean" "")
+for e in "${ENGINES[@]}"; do summary+=$(printf ' %9s' ""); done
+for e in "${ENGINES[@]}"; do summary+=$(printf ' %14s' "$(geomean "${RATIOS[$e]}")"); done
+echo "$summary"
+if [[ -n $MISMATCHES ]]; then
+    echo "checksum mismatches:"
+    printf '%s' "$MISMATCHES"
+fi
+
+# ---- startup and stdout throughput ------------------------------------------
+
+# loop_time N CMD... : wall time of N back-to-back runs (best of $RUNS), in ms per run.
+loop_time() {
+    local n=$1 best="" t
+    shift
+    for ((r = 0; r < RUNS; r++)); do
+        t=$({ TIMEFORMAT=%3R; time for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 || true; done; } 2>&1)
+        if [[ -z $best ]] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+    done
+    awk -v t="$best" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }'
+}
+
+echo
+line="hello (process start to exit, ms per run):  native $(loop_time 20 "$OUT/native/hello")"
+for e in "${ENGINES[@]}"; do line+="  $e $(loop_time 20 "run_$e" "$OUT/wasm/hello.wasm")"; done
+echo "$line"
+
+# 100k printf lines into a pipe: the guest's stdio buffering plus fd_write.
+# pipe_time LABEL CMD... : best wall time; the output's cksum goes to a file.
+pipe_time() {
+    local label=$1 best="" t
+    shift
+    for ((r = 0; r < RUNS; r++)); do
+        t=$({ TIMEFORMAT=%3R; time "$@" | cksum >"$OUT/results/lines.$label.cksum"; } 2>&1)
+        if [[ -z $best ]] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+    done
+    echo "$best"
+}
+native_lines=$(pipe_time native "$OUT/native/lines")
+line="lines (100k printf lines to a pipe, s):  native $native_lines"
+for e in "${ENGINES[@]}"; do
+    t=$(pipe_time "$e" "run_$e" "$OUT/wasm/lines.wasm")
+    line+="  $e $t ($(ratio "$t" "$native_lines")x)"
+    cmp -s "$OUT/results/lines.native.cksum" "$OUT/results/lines.$e.cksum" || line+=" (output differs!)"
+done
+echo "$line"
