@@ -310,8 +310,12 @@ static void emit_branch_moves(compiler *c, const ctrl_frame *f) {
  * so with several results they first move to their own stack slots. */
 static void emit_return_moves(compiler *c) {
     uint32_t n = c->ft->nresults;
-    if (n > 1) materialize_from(c, c->vh - n);
-    for (uint32_t i = 0; i < n; i++) emit_copy(c, i, c->vstack[c->vh - n + i]);
+    uint32_t first = c->vh - n;
+    /* The stack's bookkeeping is left untouched: this code may sit on a
+     * side path (br_if, br_table stubs) that other paths do not take. */
+    if (n > 1)
+        for (uint32_t i = 0; i < n; i++) emit_copy(c, canonical(c, first + i), c->vstack[first + i]);
+    for (uint32_t i = 0; i < n; i++) emit_copy(c, i, n > 1 ? canonical(c, first + i) : c->vstack[first + i]);
 }
 
 static uint32_t loop_cost(const compiler *c, const ctrl_frame *f) {
