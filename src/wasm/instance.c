@@ -428,8 +428,11 @@ isorun_trap_code wasm_op_memory_init(wasm_instance *inst, uint32_t seg, uint32_t
  * ------------------------------------------------------------------------ */
 
 bool wasm_instance_export(const wasm_instance *inst, const char *name, wasm_extern *out) {
+    return wasm_instance_export_n(inst, name, strlen(name), out);
+}
+
+bool wasm_instance_export_n(const wasm_instance *inst, const char *name, size_t len, wasm_extern *out) {
     const wasm_module *m = inst->module;
-    size_t len = strlen(name);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const wasm_export *e = &m->exports[i];
         if (e->name_len != len || memcmp(e->name, name, len) != 0) continue;

@@ -274,6 +274,8 @@ isorun_error *wasm_instantiate(wasm_store *s, wasm_module *m, const wasm_extern 
 
 /* Looks up an export by name; false if absent. */
 bool wasm_instance_export(const wasm_instance *inst, const char *name, wasm_extern *out);
+/* The same for a name of len bytes (export names may contain NUL). */
+bool wasm_instance_export_n(const wasm_instance *inst, const char *name, size_t len, wasm_extern *out);
 wasm_module *wasm_instance_module(const wasm_instance *inst);
 /* The instance's memory 0, or NULL. */
 wasm_memory *wasm_instance_memory(const wasm_instance *inst);
