@@ -206,7 +206,8 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     do {                                                                       \
         fuel -= (int64_t)(cost);                                               \
         if (ISR_UNLIKELY(fuel < 0 || atomic_load_explicit(interrupt, memory_order_relaxed))) { \
-            if (atomic_load_explicit(interrupt, memory_order_relaxed)) TRAP(ISORUN_TRAP_INTERRUPTED); \
+            int why_ = atomic_load_explicit(interrupt, memory_order_relaxed);                    \
+            if (why_) TRAP(why_ == WASM_INTERRUPT_DEADLINE ? ISORUN_TRAP_DEADLINE : ISORUN_TRAP_INTERRUPTED); \
             if (s->fuel_enabled) {                                             \
                 fuel = 0;                                                      \
                 TRAP(ISORUN_TRAP_OUT_OF_FUEL);                                 \

@@ -186,11 +186,16 @@ typedef struct wasm_store_config {
     uint32_t stack_slots;      /* value-stack size in 8-byte slots; 0 = default (1 Mi) */
     uint32_t max_memory_pages; /* cap on any memory in this store; 0 = 65536 */
     uint32_t max_table_elems;  /* cap on any table in this store; 0 = 10 Mi */
-    /* Optional: another thread sets *interrupt to non-zero to stop running
-     * code with ISORUN_TRAP_INTERRUPTED (checked at loop back-edges and calls).
-     * The store never writes it. NULL = not interruptible from outside. */
+    /* Optional: another thread sets *interrupt to WASM_INTERRUPT_STOP or
+     * WASM_INTERRUPT_DEADLINE to stop running code with ISORUN_TRAP_INTERRUPTED
+     * or ISORUN_TRAP_DEADLINE (checked at loop back-edges and calls). The
+     * store never writes it. NULL = not interruptible from outside. */
     atomic_int *interrupt;
 } wasm_store_config;
+
+/* Values for *wasm_store_config.interrupt (0 = keep running). */
+#define WASM_INTERRUPT_STOP 1
+#define WASM_INTERRUPT_DEADLINE 2
 
 /* cfg may be NULL for defaults. Returns NULL on OOM. */
 wasm_store *wasm_store_new(const wasm_store_config *cfg);
