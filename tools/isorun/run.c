@@ -37,6 +37,19 @@ static int report_error(const char *what, isorun_error *err) {
     return CLI_EXIT_ERROR;
 }
 
+/* The engine says "<trap>: in function <name or #index>"; the user reads
+ * "isorun: trap: <trap> (in function <name or #index>)". */
+static void print_trap(const char *message) {
+    static const char marker[] = ": in function ";
+    const char *where = NULL;
+    for (const char *p = strstr(message, marker); p; p = strstr(p + 1, marker)) where = p;
+    if (where)
+        fprintf(stderr, "isorun: trap: %.*s (in function %s)\n", (int)(where - message), message,
+                where + sizeof marker - 1);
+    else
+        fprintf(stderr, "isorun: trap: %s\n", message);
+}
+
 /* The end of a call into the guest: its exit status, a trap, or an error. */
 static int finish_call(run_state *st, isorun_error *err) {
     if (!err) return 0;
@@ -49,7 +62,7 @@ static int finish_call(run_state *st, isorun_error *err) {
         return (int)(code & 0xFF); /* what the OS keeps, as for a native program */
     }
     if (isorun_error_trap(err) != ISORUN_TRAP_NONE) {
-        fprintf(stderr, "isorun: trap: %s\n", isorun_error_message(err));
+        print_trap(isorun_error_message(err));
         isorun_error_free(err);
         return CLI_EXIT_TRAP;
     }
