@@ -70,8 +70,8 @@ static action_status get(const wasm_extern *ext, const char *field, action_resul
     return ACTION_RAN;
 }
 
-action_status run_action(session *s, const json_value *action, action_result *result, char *why, size_t why_size) {
-    memset(result, 0, sizeof *result);
+static action_status run_action_unchecked(session *s, const json_value *action, action_result *result, char *why,
+                                          size_t why_size) {
     if (!s->store) return bad(why, why_size, "%s", "no store (wasm_store_new failed)");
     if (!action) return bad(why, why_size, "%s", "command has no \"action\"");
     const char *kind = json_string(json_get(action, "type"), NULL);
@@ -90,6 +90,14 @@ action_status run_action(session *s, const json_value *action, action_result *re
     if (strcmp(kind, "invoke") == 0) return invoke(s, &ext, field, json_get(action, "args"), result, why, why_size);
     if (strcmp(kind, "get") == 0) return get(&ext, field, result, why, why_size);
     return bad(why, why_size, "unknown action type \"%s\"", kind);
+}
+
+action_status run_action(session *s, const json_value *action, action_result *result, char *why, size_t why_size) {
+    memset(result, 0, sizeof *result);
+    action_status status = run_action_unchecked(s, action, result, why, why_size);
+    /* Callers only look at (and free) results of actions that ran. */
+    if (status != ACTION_RAN) action_result_free(result);
+    return status;
 }
 
 void action_result_free(action_result *result) {

@@ -24,6 +24,8 @@ typedef enum action_status {
     ACTION_BAD,      /* it could not be run (unknown module/export, bad args); why says */
 } action_status;
 
+/* Runs the action. The caller frees result with action_result_free when the
+ * status is ACTION_RAN; otherwise there is nothing to free. */
 action_status run_action(session *s, const json_value *action, action_result *result, char *why, size_t why_size);
 
 void action_result_free(action_result *result);
