@@ -41,6 +41,8 @@ void print_run_help(void) {
            "  --fuel N             stop the guest after N instructions (e.g. 1e9)\n"
            "  --max-stack DEPTH    maximum wasm call depth (default 10000)\n"
            "  --max-memory SIZE    cap on linear memory, e.g. 64M, 1G (default 4G)\n"
+           "  --timeout DURATION   stop the guest after this wall time, e.g. 500ms, 2s, 1m\n"
+           "                       (checked in wasm code, not while blocked in a host call)\n"
            "  -h, --help           this text\n"
            "\n"
            "exit status:\n"
@@ -72,6 +74,26 @@ static bool parse_count(const char *s, uint64_t *out) {
     if (errno || *end || !(d >= 0) || d >= 18446744073709551616.0 || d != floor(d)) return false;
     *out = (uint64_t)d;
     return true;
+}
+
+/* "500ms", "2s", "1.5s", "1m", "250us", "1h"; a bare number is seconds. */
+static bool parse_duration(const char *s, uint64_t *ns) {
+    static const struct {
+        const char *suffix;
+        double scale;
+    } units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"", 1e9}};
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v > 0)) return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].suffix) != 0) continue;
+        double total = v * units[i].scale;
+        if (total >= 1.8e19) return false;
+        *ns = total < 1 ? 1 : (uint64_t)total;
+        return true;
+    }
+    return false;
 }
 
 /* "65536", "64K", "64M", "1G" (binary multiples; optional "B"/"iB") in bytes. */
@@ -148,7 +170,9 @@ static int parse_one(const char *arg, int argc, char **argv, int *i, run_options
         if (!parse_size(v, &bytes) || bytes < 65536)
             return fail("--max-memory wants a size of at least 64K, like 64M, not \"%s\"", v);
         o->max_memory_pages = bytes >= (UINT64_C(65536) << 16) ? 65536u : (uint32_t)(bytes >> 16);
-    } else if (strncmp(arg, "--dir", 5) == 0 || strncmp(arg, "--timeout", 9) == 0) {
+    } else if ((v = flag_value(arg, "--timeout", argc, argv, i))) {
+        if (!parse_duration(v, &o->timeout_ns)) return fail("--timeout wants a duration like 500ms or 2s, not \"%s\"", v);
+    } else if (strncmp(arg, "--dir", 5) == 0) {
         return fail("%s is not supported yet", arg);
     } else {
         return fail("unknown option \"%s\"", arg);

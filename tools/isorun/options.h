@@ -24,6 +24,7 @@ typedef struct run_options {
     uint64_t fuel;
     uint32_t max_stack;     /* 0 = engine default */
     uint32_t max_memory_pages; /* 0 = engine default */
+    uint64_t timeout_ns;    /* 0 = no deadline */
 } run_options;
 
 /* Parses the arguments after "run". Returns 0 and fills *o, or prints one

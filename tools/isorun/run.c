@@ -1,6 +1,7 @@
 /* run.c — `isorun run`: load, link (WASI), instantiate, call, report. */
 #include "run.h"
 
+#include "deadline.h"
 #include "values.h"
 #include "wasi/wasi.h"
 #include "wasm/wasm.h"
@@ -187,11 +188,18 @@ int run_module(const run_options *o) {
     int status = read_file(o->file, &st);
     isorun_error *err = NULL;
     if (status == 0 && (err = wasm_module_new(st.bytes, st.len, &st.module))) status = report_error(o->file, err);
-    wasm_store_config cfg = {.max_call_depth = o->max_stack, .max_memory_pages = o->max_memory_pages};
+    atomic_int interrupt = 0;
+    wasm_store_config cfg = {.max_call_depth = o->max_stack, .max_memory_pages = o->max_memory_pages,
+                             .interrupt = o->timeout_ns ? &interrupt : NULL};
     if (status == 0 && !(st.store = wasm_store_new(&cfg))) status = report_error(NULL, isr_error_nomem());
     if (status == 0 && o->fuel_set) wasm_store_set_fuel(st.store, true, o->fuel);
     if (status == 0) status = configure_wasi(o, &st);
     if (status == 0) status = resolve_imports(&st);
+    deadline *watchdog = NULL;
+    if (status == 0 && o->timeout_ns && !(watchdog = deadline_start(&interrupt, o->timeout_ns))) {
+        fprintf(stderr, "isorun: cannot start the --timeout thread\n");
+        status = CLI_EXIT_ERROR;
+    }
     if (status == 0) {
         err = wasm_instantiate(st.store, st.module, st.imports, wasm_module_import_count(st.module), &st.instance);
         /* A trap or proc_exit in the start function is the guest's doing. */
@@ -213,6 +221,7 @@ int run_module(const run_options *o) {
             }
         }
     }
+    deadline_stop(watchdog);
     run_state_free(&st);
     return status;
 }
