@@ -8,11 +8,14 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 
-scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build
+# ISORUN_BUILD_DIR picks another build tree (default build/, as in the README).
+build=${ISORUN_BUILD_DIR:-build}
 
-guest=build/tests/guests/compute.wasm
+scripts/install-deps.sh
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build"
+
+guest=$build/tests/guests/compute.wasm
 echo
-echo "\$ build/isorun run $guest"
-build/isorun run "$guest"
+echo "\$ $build/isorun run $guest"
+time "$build/isorun" run "$guest"

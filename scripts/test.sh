@@ -4,7 +4,9 @@
 # + UndefinedBehaviorSanitizer). Using a different compiler per tree keeps the
 # code warning-free (-Werror) under both gcc and clang.
 #
-# Usage: scripts/test.sh [extra ctest arguments, e.g. -R unit]
+# Usage: scripts/test.sh [extra ctest arguments, e.g. -L unit]
+# ISORUN_BUILD_DIR / ISORUN_ASAN_BUILD_DIR pick other trees (default build/
+# and build-asan/).
 # Exits non-zero when any configure, build or test step failed.
 set -uo pipefail
 
@@ -58,8 +60,9 @@ run_tree() {
 
 ctest_args=("$@")
 
-run_tree "normal (gcc)" build gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
-run_tree "asan+ubsan (clang)" build-asan clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISORUN_SANITIZE=ON
+run_tree "normal (gcc)" "${ISORUN_BUILD_DIR:-build}" gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_tree "asan+ubsan (clang)" "${ISORUN_ASAN_BUILD_DIR:-build-asan}" clang \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISORUN_SANITIZE=ON
 
 echo
 echo "=== summary"
