@@ -44,7 +44,6 @@ run_tree() {
         return
     fi
     echo "=== $name: test"
-    mkdir -p "$dir"
     (cd "$dir" && ctest --output-on-failure -j2 "${ctest_args[@]}") 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
     # ctest's own one-line verdict, e.g. "100% tests passed, 0 tests failed out of 12"
