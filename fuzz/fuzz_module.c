@@ -12,6 +12,7 @@
 #include "../src/wasm/wasm.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,19 @@ enum {
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Set by replay_main.c's -v: say what happened to each input on stderr, to
+ * check that an input gets as far as it should. Off under libFuzzer. */
+int fuzz_verbose;
+
+static void report(const char *stage, const isorun_error *err) {
+    if (!fuzz_verbose) return;
+    if (err)
+        fprintf(stderr, "  %s: %s: %s\n", stage, isorun_error_code_name(isorun_error_code_of(err)),
+                isorun_error_message(err));
+    else
+        fprintf(stderr, "  %s: ok\n", stage);
+}
 
 /* A host function standing in for any imported one: every result is zero. */
 static isorun_error *return_zeros(wasm_call_ctx *ctx, void *env, wasm_slot *slots) {
@@ -78,7 +92,13 @@ static void call_exports(wasm_store *store, wasm_module *module, wasm_instance *
         wasm_slot *results = calloc(type->nresults ? type->nresults : 1, sizeof *results);
         if (args && results) {
             wasm_store_set_fuel(store, true, FUZZ_FUEL_PER_CALL);
-            isorun_error_free(wasm_call(store, ext.u.func, args, results));
+            isorun_error *err = wasm_call(store, ext.u.func, args, results);
+            if (fuzz_verbose) {
+                char stage[96];
+                snprintf(stage, sizeof stage, "call %.80s", export->name);
+                report(stage, err);
+            }
+            isorun_error_free(err);
         }
         free(args);
         free(results);
@@ -89,6 +109,7 @@ static void call_exports(wasm_store *store, wasm_module *module, wasm_instance *
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     wasm_module *module = NULL;
     isorun_error *err = wasm_module_new(data, size, &module);
+    report("load", err);
     if (err) {
         isorun_error_free(err);
         return 0;
@@ -114,9 +135,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (uint32_t i = 0; linked && i < nimports; i++)
         linked = make_dummy_import(store, module, wasm_module_import(module, i), &imports[i]);
 
+    if (!linked && fuzz_verbose) fprintf(stderr, "  imports: cannot make them within the limits\n");
     if (linked) {
         wasm_instance *instance = NULL;
         err = wasm_instantiate(store, module, imports, nimports, &instance);
+        report("instantiate", err);
         if (err)
             isorun_error_free(err);
         else

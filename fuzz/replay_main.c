@@ -3,8 +3,9 @@
  * libFuzzer, so every build's test suite replays the regression corpus
  * (fuzz/regressions/) and any other directories or files it is given.
  *
- * Usage: isorun-fuzz-replay PATH...   (files, or directories of files;
- * *.md files, like the corpus README, are skipped)
+ * Usage: isorun-fuzz-replay [-v] PATH...   (files, or directories of files;
+ * *.md files, like the corpus README, are skipped; -v says what happened to
+ * each input)
  * Exits 0 when every input ran; a crash or sanitizer report ends it non-zero.
  */
 #include <dirent.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+extern int fuzz_verbose; /* fuzz_module.c */
 
 static int replayed;
 
@@ -113,12 +115,17 @@ static bool replay_directory(const char *dir_path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE-OR-DIRECTORY...\n", argv[0]);
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "-v") == 0) {
+        fuzz_verbose = 1;
+        first = 2;
+    }
+    if (argc <= first) {
+        fprintf(stderr, "usage: %s [-v] FILE-OR-DIRECTORY...\n", argv[0]);
         return 2;
     }
     bool ok = true;
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {
             perror(argv[i]);
