@@ -346,6 +346,7 @@ static bool decode_functype(const decoder *d, wasm_reader *r, wasm_functype *t) 
     }
     uint32_t nparams, nresults;
     if (!read_count(d, r, &nparams)) return false;
+    if (nparams > WASM_MAX_FUNC_VALUES) return wasm_fail(r, "too many parameters (engine limit)");
     const uint8_t *params = r->p;
     /* The results' count comes after the parameters: read those first. */
     for (uint32_t i = 0; i < nparams; i++) {
@@ -353,6 +354,7 @@ static bool decode_functype(const decoder *d, wasm_reader *r, wasm_functype *t) 
         if (!read_valtype(r, &v)) return false;
     }
     if (!read_count(d, r, &nresults)) return false;
+    if (nresults > WASM_MAX_FUNC_VALUES) return wasm_fail(r, "too many results (engine limit)");
     t->types = malloc((size_t)nparams + nresults + 1);
     if (!t->types) return out_of_memory(r);
     t->nparams = nparams;

@@ -13,6 +13,8 @@
 
 /* Engine limits beyond the specification's (checked by the decoder). */
 #define WASM_MAX_LOCALS 50000u      /* params + declared locals of one function */
+#define WASM_MAX_FUNC_VALUES 1000u  /* params, and results, of one function type (keeps
+                                       validation linear: V8 has the same limit) */
 #define WASM_MAX_PAGES 65536u       /* 4 GiB */
 #define WASM_PAGE_SIZE 65536u
 #define WASM_MAX_TABLE_ELEMS 10000000u
