@@ -39,12 +39,14 @@ ISORUN=$BUILD/isorun
 
 mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/results"
 
-# Compiles $2 into $3 with compiler command $1... when the output is stale.
+# compile SRC OUT CC FLAGS... : builds OUT when it is missing or older than
+# SRC (libraries after the source, as the linker wants them).
 compile() {
-    local src=$1 out=$2
+    local src=$1 out=$2 libs=()
     shift 2
+    [[ $1 == "$CC_NATIVE" ]] && libs=(-lm)
     if [[ ! -f $out || $src -nt $out ]]; then
-        "$@" -o "$out" "$src"
+        "$@" -o "$out" "$src" "${libs[@]}"
     fi
 }
 
@@ -53,7 +55,7 @@ for name in "${PROGRAMS[@]}" hello lines; do
     src=$BENCH/programs/$name.c
     [[ -f $src ]] || src=$BENCH/$name.c
     [[ -f $src ]] || { echo "run.sh: no benchmark named $name" >&2; exit 2; }
-    compile "$src" "$OUT/native/$name" "$CC_NATIVE" -O2 -lm
+    compile "$src" "$OUT/native/$name" "$CC_NATIVE" -O2
     compile "$src" "$OUT/wasm/$name.wasm" "$CC_WASM" --target=wasm32-wasi -O2 -s
 done
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 int main(int argc, char **argv) {
-    uint32_t n = argc > 1 ? (uint32_t)atoi(argv[1]) : 800;
+    uint32_t n = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000;
     double *a = malloc(sizeof(double) * n * n), *b = malloc(sizeof(double) * n * n);
     double *c = calloc((size_t)n * n, sizeof(double));
     if (!a || !b || !c) return 1;

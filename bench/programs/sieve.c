@@ -18,7 +18,7 @@ static uint32_t sieve(uint8_t *composite, uint32_t limit, uint64_t *sum) {
 }
 
 int main(int argc, char **argv) {
-    uint32_t limit = argc > 1 ? (uint32_t)atoi(argv[1]) : 20000000;
+    uint32_t limit = argc > 1 ? (uint32_t)atoi(argv[1]) : 30000000;
     uint32_t rounds = 6;
     uint8_t *composite = malloc((size_t)limit + 1);
     if (!composite) return 1;

@@ -78,7 +78,7 @@ static uint32_t make_word(uint32_t i, char *out) {
 }
 
 int main(int argc, char **argv) {
-    uint32_t nwords = argc > 1 ? (uint32_t)atoi(argv[1]) : 4000000;
+    uint32_t nwords = argc > 1 ? (uint32_t)atoi(argv[1]) : 6000000;
     uint32_t vocabulary = 300000;
     char *text = malloc((size_t)nwords * 16 + 1);
     if (!text) return 1;
