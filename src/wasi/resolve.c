@@ -20,11 +20,14 @@ static const wasi_function wasi_functions[] = {
 
 #define WASI_MAX_ARITY 16 /* longest signature: path_open, 9 params + 1 result */
 
-bool wasi_is_module(const char *module) { return module && strcmp(module, WASI_MODULE_NAME) == 0; }
+bool wasi_is_module(const char *module, size_t len) {
+    return module && len == sizeof WASI_MODULE_NAME - 1 && memcmp(module, WASI_MODULE_NAME, len) == 0;
+}
 
-static const wasi_function *find_function(const char *name) {
+static const wasi_function *find_function(const char *name, size_t len) {
     for (size_t i = 0; i < sizeof wasi_functions / sizeof wasi_functions[0]; i++)
-        if (strcmp(wasi_functions[i].name, name) == 0) return &wasi_functions[i];
+        if (strlen(wasi_functions[i].name) == len && memcmp(wasi_functions[i].name, name, len) == 0)
+            return &wasi_functions[i];
     return NULL;
 }
 
@@ -66,13 +69,15 @@ static void describe_type(const wasm_functype *t, char *buf, size_t size) {
 #undef APPEND
 }
 
-isorun_error *wasi_import_func(wasi_ctx *ctx, wasm_store *s, const char *name, const wasm_functype *expected,
-                               wasm_func **out) {
+isorun_error *wasi_import_func(wasi_ctx *ctx, wasm_store *s, const char *name, size_t name_len,
+                               const wasm_functype *expected, wasm_func **out) {
     *out = NULL;
-    const wasi_function *f = find_function(name);
+    const wasi_function *f = find_function(name, name_len);
     if (!f)
-        return isr_error(ISORUN_ERR_UNLINKABLE, "unknown import %s.%s: not a WASI preview 1 function",
-                         WASI_MODULE_NAME, name);
+        return isr_error(ISORUN_ERR_UNLINKABLE, "unknown import %s.%.*s%s: not a WASI preview 1 function",
+                         WASI_MODULE_NAME, (int)(name_len > 200 ? 200 : name_len), name,
+                         memchr(name, 0, name_len) ? "\\0..." : "");
+    name = f->name; /* the table's copy: NUL-terminated for the messages below */
     uint8_t types[WASI_MAX_ARITY];
     wasm_functype type = entry_type(f, types);
     if (expected && !same_type(expected, &type)) {

@@ -74,16 +74,17 @@ void wasi_ctx_set_strict_imports(wasi_ctx *ctx, bool strict);
 /* True once the guest called proc_exit; *code (may be NULL) gets its status. */
 bool wasi_ctx_exited(const wasi_ctx *ctx, uint32_t *code);
 
-/* True when `module` is the WASI preview 1 module name. */
-bool wasi_is_module(const char *module);
+/* True when module[0..len) is the WASI preview 1 module name. */
+bool wasi_is_module(const char *module, size_t len);
 
-/* Creates, in store s, the host function for import WASI_MODULE_NAME.name,
+/* Creates, in store s, the host function for import WASI_MODULE_NAME.name
+ * (name[0..name_len): import names may contain NUL bytes),
  * bound to ctx. `expected` (may be NULL) is the import's declared type; when
  * it differs from WASI's signature the result is ISORUN_ERR_UNLINKABLE naming
  * both. Unknown names are ISORUN_ERR_UNLINKABLE too. Functions of preview 1
  * that this layer does not implement yet resolve to a stub returning ENOSYS
  * (52); sockets resolve to ENOTSUP (58). */
-isorun_error *wasi_import_func(wasi_ctx *ctx, wasm_store *s, const char *name, const wasm_functype *expected,
-                               wasm_func **out);
+isorun_error *wasi_import_func(wasi_ctx *ctx, wasm_store *s, const char *name, size_t name_len,
+                               const wasm_functype *expected, wasm_func **out);
 
 #endif /* ISORUN_WASI_H */

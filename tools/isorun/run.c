@@ -127,13 +127,13 @@ static int resolve_imports(run_state *st) {
     if (!st->imports) return report_error(NULL, isr_error_nomem());
     for (uint32_t i = 0; i < n; i++) {
         const wasm_import *imp = wasm_module_import(st->module, i);
-        if (imp->kind != WASM_EXTERN_FUNC || !wasi_is_module(imp->module)) {
+        if (imp->kind != WASM_EXTERN_FUNC || !wasi_is_module(imp->module, imp->module_len)) {
             fprintf(stderr, "isorun: unknown import %s.%s (only %s functions are provided)\n", imp->module,
                     imp->name, WASI_MODULE_NAME);
             return CLI_EXIT_ERROR;
         }
         st->imports[i].kind = WASM_EXTERN_FUNC;
-        isorun_error *err = wasi_import_func(st->wasi, st->store, imp->name,
+        isorun_error *err = wasi_import_func(st->wasi, st->store, imp->name, imp->name_len,
                                              wasm_module_type(st->module, imp->u.type_index), &st->imports[i].u.func);
         if (err) return report_error(NULL, err);
     }
