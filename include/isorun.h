@@ -14,6 +14,7 @@
 #ifndef ISORUN_H
 #define ISORUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,7 @@ typedef enum isorun_error_code {
     X(OUT_OF_FUEL, "out of fuel")                                              \
     X(INTERRUPTED, "interrupted")                                              \
     X(DEADLINE, "deadline exceeded")                                           \
+    X(RESOURCE_LIMIT, "resource limit exceeded")                               \
     X(HOST, "host function failed")
 
 typedef enum isorun_trap_code {
@@ -106,6 +108,366 @@ const char *isorun_trap_message(isorun_trap_code trap);
 
 /* Frees an error. Freeing NULL is a no-op. */
 void isorun_error_free(isorun_error *err);
+
+
+/* ------------------------------------------------------------------------
+ * Values
+ *
+ * One representation serves calls from the host, host functions, links
+ * between instances, remote calls and (later) the component model. Core
+ * WebAssembly functions take and return ISORUN_I32/I64/F32/F64; when calling
+ * them, ISORUN_S32/U32 are accepted for i32 and ISORUN_S64/U64 for i64.
+ * ------------------------------------------------------------------------ */
+
+typedef enum isorun_kind {
+    ISORUN_I32, ISORUN_I64, ISORUN_F32, ISORUN_F64, /* core (F32/F64 are also component floats) */
+    ISORUN_BOOL, ISORUN_S8, ISORUN_U8, ISORUN_S16, ISORUN_U16,
+    ISORUN_S32, ISORUN_U32, ISORUN_S64, ISORUN_U64,
+    ISORUN_CHAR, ISORUN_STRING, ISORUN_LIST, ISORUN_RECORD, ISORUN_TUPLE,
+    ISORUN_VARIANT, ISORUN_ENUM, ISORUN_OPTION, ISORUN_RESULT, ISORUN_FLAGS,
+    ISORUN_OWN, ISORUN_BORROW,
+    ISORUN_KIND_COUNT_
+} isorun_kind;
+
+typedef struct isorun_val isorun_val;
+struct isorun_val {
+    isorun_kind kind;
+    union {
+        int32_t i32;
+        int64_t i64;
+        float f32;
+        double f64;
+        bool b;
+        int8_t s8;
+        uint8_t u8;
+        int16_t s16;
+        uint16_t u16;
+        int32_t s32;
+        uint32_t u32;
+        int64_t s64;
+        uint64_t u64;
+        uint32_t ch; /* CHAR: a Unicode scalar value */
+        /* STRING: UTF-8 bytes, owned by the value; data[len] is a NUL added
+         * for convenience (the string itself may contain NULs). */
+        struct { char *data; size_t len; } string;
+        /* LIST elements, RECORD fields in declaration order, TUPLE members;
+         * owned by the value. */
+        struct { isorun_val *items; size_t len; } seq;
+        /* VARIANT and ENUM: the case index; OPTION: 0 none, 1 some; RESULT:
+         * 0 ok, 1 error. payload: the case's value, or NULL when it has none;
+         * owned by the value. */
+        struct { uint32_t tag; isorun_val *payload; } variant;
+        /* FLAGS: flag i is bit (i % 64) of words[i / 64]; count flags. */
+        struct { uint64_t *words; uint32_t count; } flags;
+        uint32_t handle; /* OWN, BORROW */
+    } of;
+};
+
+/* Plain constructors for scalar values (nothing to free). */
+static inline isorun_val isorun_val_i32(int32_t v) { isorun_val r; r.kind = ISORUN_I32; r.of.i32 = v; return r; }
+static inline isorun_val isorun_val_i64(int64_t v) { isorun_val r; r.kind = ISORUN_I64; r.of.i64 = v; return r; }
+static inline isorun_val isorun_val_f32(float v) { isorun_val r; r.kind = ISORUN_F32; r.of.f32 = v; return r; }
+static inline isorun_val isorun_val_f64(double v) { isorun_val r; r.kind = ISORUN_F64; r.of.f64 = v; return r; }
+
+/* Makes a STRING value holding a copy of s[0..len). NULL s with len 0 is the
+ * empty string. Returns ISORUN_ERR_NOMEM or ISORUN_ERR_ARGUMENT (not UTF-8). */
+isorun_error *isorun_val_string(isorun_val *out, const char *s, size_t len);
+
+/* Frees what a value owns (strings, sequences, payloads, flag words),
+ * recursively, and leaves it an I32 zero. Scalars need no freeing, but
+ * calling this on any value is always safe. */
+void isorun_val_free(isorun_val *v);
+
+/* Deep copy. On failure *out is left an I32 zero. */
+isorun_error *isorun_val_copy(isorun_val *out, const isorun_val *v);
+
+/* "i32", "string", ...; "?" when out of range. */
+const char *isorun_kind_name(isorun_kind kind);
+
+/* A core function signature: up to 1000 parameters and results, each one of
+ * ISORUN_I32, I64, F32, F64 (references are not passed through this API). */
+typedef struct isorun_functype {
+    uint32_t nparams;
+    uint32_t nresults;
+    const isorun_kind *params;
+    const isorun_kind *results;
+} isorun_functype;
+
+/* ------------------------------------------------------------------------
+ * Runtime
+ *
+ * The process-wide engine: settings, the cache of compiled modules, the
+ * registry of instances callable by id. Thread-safe: any thread may use one
+ * runtime at the same time as others. Instances and modules keep their
+ * runtime alive, so isorun_runtime_free() may come before freeing them.
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_runtime isorun_runtime;
+
+typedef struct isorun_runtime_config {
+    /* Compiled modules kept for reuse when the same bytes load again
+     * (matched by content); 0 = 64. */
+    uint32_t module_cache_entries;
+} isorun_runtime_config;
+
+/* cfg may be NULL for defaults. */
+isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtime **out);
+/* Drops the caller's reference; the runtime goes when nothing uses it. */
+void isorun_runtime_free(isorun_runtime *rt);
+
+/* ------------------------------------------------------------------------
+ * Modules: decoded, validated and compiled once, immutable, shared by every
+ * instance made from them. Thread-safe.
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_module isorun_module;
+
+/* Loads a module from bytes (copied). Loading bytes equal to a cached
+ * module's returns that module (compiled once). Errors: ISORUN_ERR_MALFORMED,
+ * ISORUN_ERR_INVALID (message has the byte offset and the reason),
+ * ISORUN_ERR_NOMEM. */
+isorun_error *isorun_module_load(isorun_runtime *rt, const void *bytes, size_t len, isorun_module **out);
+/* The same from a file; ISORUN_ERR_IO names the file when it can't be read. */
+isorun_error *isorun_module_load_file(isorun_runtime *rt, const char *path, isorun_module **out);
+/* Drops the caller's reference. */
+void isorun_module_free(isorun_module *m);
+
+typedef enum isorun_extern_kind {
+    ISORUN_EXTERN_FUNC, ISORUN_EXTERN_TABLE, ISORUN_EXTERN_MEMORY, ISORUN_EXTERN_GLOBAL
+} isorun_extern_kind;
+
+/* One import or export. Strings and the signature are owned by the module. */
+typedef struct isorun_item_info {
+    const char *module; /* imports only (NULL for exports) */
+    const char *name;
+    isorun_extern_kind kind;
+    isorun_functype type; /* ISORUN_EXTERN_FUNC only */
+} isorun_item_info;
+
+size_t isorun_module_import_count(const isorun_module *m);
+size_t isorun_module_export_count(const isorun_module *m);
+/* false when i is out of range. */
+bool isorun_module_import(const isorun_module *m, size_t i, isorun_item_info *out);
+bool isorun_module_export(const isorun_module *m, size_t i, isorun_item_info *out);
+
+/* ------------------------------------------------------------------------
+ * Instances (made by a builder, below)
+ *
+ * Calls into one instance are serialized: one thread at a time runs in it
+ * (a call from another thread waits; a nested call on the same thread, e.g.
+ * A -> B -> A through links, re-enters). Different instances run in parallel.
+ * A trap ends the call with an error and leaves the instance usable: its
+ * memory and globals keep whatever the trapped code wrote.
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_instance isorun_instance;
+
+/* Calls export `name` with nargs arguments, writing nresults results; the
+ * counts and kinds must match the export's signature (ISORUN_ERR_TYPE_MISMATCH
+ * otherwise; ISORUN_ERR_NOT_FOUND if there is no such function export).
+ * A trap is ISORUN_ERR_TRAP with isorun_error_trap() saying which (out of fuel,
+ * deadline and interruption included); a guest's WASI exit is ISORUN_ERR_EXIT.
+ * Results that own memory (strings, lists) are freed with isorun_val_free. */
+isorun_error *isorun_instance_call(isorun_instance *inst, const char *name, const isorun_val *args, size_t nargs,
+                                   isorun_val *results, size_t nresults);
+
+/* The signature of function export `name` (owned by the instance's module);
+ * ISORUN_ERR_NOT_FOUND if absent. */
+isorun_error *isorun_instance_func_type(const isorun_instance *inst, const char *name, isorun_functype *out);
+
+/* Reference counting: every holder (a registry entry, a consumer linked to
+ * this instance, the embedder) keeps the instance alive. */
+isorun_instance *isorun_instance_ref(isorun_instance *inst);
+void isorun_instance_free(isorun_instance *inst);
+
+/* What the instance has consumed; safe to call from any thread, also while a
+ * call runs (figures are then a recent snapshot). */
+typedef struct isorun_usage {
+    uint64_t memory_bytes;   /* sum of its memories' current sizes */
+    uint64_t table_elements; /* sum of its tables' current sizes */
+    uint64_t fuel_consumed;  /* since creation */
+    uint64_t fuel_remaining; /* UINT64_MAX when fuel is not metered */
+    uint64_t calls;          /* isorun_instance_call and incoming link/RPC calls */
+    uint64_t traps;
+} isorun_usage;
+void isorun_instance_usage(const isorun_instance *inst, isorun_usage *out);
+
+/* Adds fuel (budget.fuel must have been set when it was built;
+ * ISORUN_ERR_ARGUMENT otherwise). Thread-safe; takes effect at the next call. */
+isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel);
+
+/* Asks a running call to stop: it traps with ISORUN_TRAP_INTERRUPTED at the
+ * next loop back-edge or call. Thread-safe; no effect when idle (the flag is
+ * cleared when the next call starts). */
+void isorun_instance_interrupt(isorun_instance *inst);
+
+/* Bounds-checked access to the instance's memory 0 for the host: copies
+ * len bytes at guest address addr. ISORUN_ERR_ARGUMENT when out of bounds or
+ * the instance has no memory. Takes the instance's lock. */
+isorun_error *isorun_instance_read_memory(isorun_instance *inst, uint32_t addr, void *dst, size_t len);
+isorun_error *isorun_instance_write_memory(isorun_instance *inst, uint32_t addr, const void *src, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Host functions and system components
+ *
+ * A system component grants a capability: it defines host functions in the
+ * instance's import space (install) and keeps private state per instance
+ * (configure / teardown). Nothing is granted by default. Lifecycle:
+ *   install(config, imports)      when given to a builder; defines functions
+ *   configure(config, inst, &st)  at instantiation, before the start function
+ *   teardown(config, st)          when the instance is freed, and also when
+ *                                 instantiation fails after configure ran
+ *   free_config(config)           when the component's last reference goes
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_call isorun_call;
+typedef struct isorun_imports isorun_imports;
+typedef struct isorun_system_component isorun_system_component;
+
+/* A host function. args has the signature's parameters, results room for its
+ * results (write each, kind included). Return NULL, or an error: it ends the
+ * guest's call as a trap (ISORUN_TRAP_HOST with your message, or the trap
+ * code of an ISORUN_ERR_TRAP error you return); ISORUN_ERR_EXIT ends the
+ * whole call with that exit status. */
+typedef isorun_error *(*isorun_host_fn)(isorun_call *call, const isorun_val *args, isorun_val *results);
+
+/* Inside a host function: */
+void *isorun_call_data(isorun_call *call);   /* the data given to isorun_imports_define */
+void *isorun_call_state(isorun_call *call);  /* the defining component's state for the calling instance */
+isorun_instance *isorun_call_instance(isorun_call *call); /* the caller (borrowed) */
+/* A pointer to len bytes of the caller's memory 0 at addr, or NULL when out
+ * of bounds or there is no memory. Valid until the host function returns. */
+void *isorun_call_memory(isorun_call *call, uint32_t addr, uint32_t len);
+/* The caller's memory size in bytes (0 without a memory). */
+uint64_t isorun_call_memory_size(isorun_call *call);
+
+/* Defines host function module.name with a signature written as parameter
+ * types, "->", result types, e.g. "i32 i32 -> i32", "-> i64", "f64 ->".
+ * Called from install. A second definition of the same name is an error
+ * (ISORUN_ERR_ARGUMENT); so is a malformed signature. */
+isorun_error *isorun_imports_define(isorun_imports *imports, const char *module, const char *name,
+                                    const char *signature, isorun_host_fn fn, void *data);
+
+typedef struct isorun_system_ops {
+    const char *name; /* for messages, e.g. "example:kv" */
+    isorun_error *(*install)(void *config, isorun_imports *imports);
+    isorun_error *(*configure)(void *config, isorun_instance *inst, void **state); /* may be NULL */
+    void (*teardown)(void *config, void *state);                                   /* may be NULL */
+    void (*free_config)(void *config);                                             /* may be NULL */
+} isorun_system_ops;
+
+/* Makes a component (reference counted; several builders may share one, and
+ * config is then shared: make it thread-safe if instances run in parallel).
+ * ops must outlive the component. On error, free_config has run on config. */
+isorun_error *isorun_system_new(const isorun_system_ops *ops, void *config, isorun_system_component **out);
+isorun_system_component *isorun_system_ref(isorun_system_component *c);
+void isorun_system_free(isorun_system_component *c);
+
+/* ---- WASI preview 1 ("wasi_snapshot_preview1") as a system component ---- */
+
+typedef struct isorun_wasi_options isorun_wasi_options;
+
+#define ISORUN_WASI_READ_ONLY 1u /* mount flag */
+#define ISORUN_WASI_CLOCKS 1u    /* grants: clock_time_get, clock_res_get, poll_oneoff clocks */
+#define ISORUN_WASI_RANDOM 2u    /* grants: random_get */
+
+/* Options start empty: no arguments, no environment, stdio on the host's
+ * fds 0/1/2, no mounts, no clocks, no random. */
+isorun_wasi_options *isorun_wasi_options_new(void);
+void isorun_wasi_options_free(isorun_wasi_options *o);
+/* argv[0] is the program name the guest sees. Copied. */
+isorun_error *isorun_wasi_set_args(isorun_wasi_options *o, int argc, const char *const *argv);
+/* One "NAME=VALUE" entry. Copied. */
+isorun_error *isorun_wasi_add_env(isorun_wasi_options *o, const char *name_equals_value);
+/* Host fds for guest fds 0, 1, 2 (never closed by isorun); -1 = closed. */
+void isorun_wasi_set_stdio(isorun_wasi_options *o, int in_fd, int out_fd, int err_fd);
+/* Makes host directory host_dir visible to the guest as guest_path. The
+ * guest can reach nothing outside it (no "..", absolute paths, symlinks or
+ * hard links that leave it). ISORUN_ERR_IO if host_dir can't be opened. */
+isorun_error *isorun_wasi_mount(isorun_wasi_options *o, const char *host_dir, const char *guest_path,
+                                unsigned flags);
+/* Grants ISORUN_WASI_CLOCKS / ISORUN_WASI_RANDOM (bitwise or). Ungranted
+ * functions return the WASI errno ENOTCAPABLE (76) to the guest. */
+void isorun_wasi_allow(isorun_wasi_options *o, unsigned grants);
+
+/* The component (takes ownership of o, also on error). Each instance gets
+ * its own WASI state (fd table, exit status) from these options. */
+isorun_error *isorun_wasi_new(isorun_wasi_options *o, isorun_system_component **out);
+
+/* ------------------------------------------------------------------------
+ * Budgets
+ * ------------------------------------------------------------------------ */
+
+#define ISORUN_BUDGET_TRAP_ON_GROW 1u /* growth past a limit traps (ISORUN_TRAP_RESOURCE_LIMIT) instead of failing */
+
+/* What one instance may consume; zero fields mean "no limit beyond the
+ * engine's own" (4 GiB per memory, 10 million table elements, call depth
+ * 10000). Exceeding a growth limit makes memory.grow / table.grow return -1
+ * as the specification allows (or trap, with ISORUN_BUDGET_TRAP_ON_GROW);
+ * running out of fuel or time traps (ISORUN_TRAP_OUT_OF_FUEL,
+ * ISORUN_TRAP_DEADLINE); a module needing more memories, tables or initial
+ * pages/elements than allowed fails to instantiate (ISORUN_ERR_LIMIT). */
+typedef struct isorun_budget {
+    uint64_t max_memory_bytes;   /* sum over the instance's memories */
+    uint64_t max_table_elements; /* sum over its tables */
+    uint32_t max_instances;      /* core instances it may consist of */
+    uint32_t max_tables;
+    uint32_t max_memories;
+    uint64_t fuel;               /* instructions (charged per block); 0 = unmetered */
+    uint64_t deadline_ns;        /* wall-clock limit of each call; 0 = none */
+    uint32_t max_call_depth;     /* nested wasm calls; 0 = 10000 */
+    uint32_t flags;              /* ISORUN_BUDGET_* */
+} isorun_budget;
+
+/* ------------------------------------------------------------------------
+ * Builder: collects what one instance gets, then instantiates
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_builder isorun_builder;
+
+/* A builder for an instance of m (both referenced). Not thread-safe; reusable:
+ * each isorun_builder_instantiate makes a new instance. NULL on OOM. */
+isorun_builder *isorun_builder_new(isorun_runtime *rt, isorun_module *m);
+void isorun_builder_free(isorun_builder *b);
+
+/* Grants a system component (the builder takes a reference and runs its
+ * install now). */
+isorun_error *isorun_builder_add_system(isorun_builder *b, isorun_system_component *c);
+
+/* Satisfies every function import from module `import_module` with the
+ * function export of the same name of provider, a live instance of the same
+ * runtime: calls go directly, with no serialization. Types are checked at
+ * instantiation (a missing export or a different signature is
+ * ISORUN_ERR_UNLINKABLE naming both sides). A trap in the provider surfaces
+ * to the caller as an error naming the provider. The consumer keeps a
+ * reference to provider. */
+isorun_error *isorun_builder_link_local(isorun_builder *b, const char *import_module, isorun_instance *provider);
+
+/* Copies the budget (NULL = no limits). */
+void isorun_builder_set_budget(isorun_builder *b, const isorun_budget *budget);
+
+/* Registers the new instance under id in the runtime's registry at
+ * instantiation (so peers can call it). */
+isorun_error *isorun_builder_set_id(isorun_builder *b, const char *id);
+
+/* Makes the instance: resolves every import (links first, then system
+ * components; an unresolved one is ISORUN_ERR_UNLINKABLE naming it), applies
+ * the budget, runs configure of every component, then the module's segments
+ * and start function (a trap there: ISORUN_ERR_UNINSTANTIABLE). */
+isorun_error *isorun_builder_instantiate(isorun_builder *b, isorun_instance **out);
+
+/* ------------------------------------------------------------------------
+ * Registry: instances callable by id (by remote peers, or looked up locally)
+ * ------------------------------------------------------------------------ */
+
+/* Ids are unique per runtime: registering a taken id is ISORUN_ERR_ARGUMENT.
+ * The registry holds a reference until unregistered (or the runtime goes). */
+isorun_error *isorun_runtime_register(isorun_runtime *rt, const char *id, isorun_instance *inst);
+/* ISORUN_ERR_NOT_FOUND if id is not registered. */
+isorun_error *isorun_runtime_unregister(isorun_runtime *rt, const char *id);
+/* A new reference to the instance registered as id, or NULL. Safe against a
+ * concurrent unregister/free: the reference keeps the instance alive. */
+isorun_instance *isorun_runtime_lookup(isorun_runtime *rt, const char *id);
 
 #ifdef __cplusplus
 }
