@@ -1,5 +1,6 @@
 // node-wasi.mjs — runs a WASI command module under Node's WASI (preview 1),
 // for comparison with isorun: node --no-warnings node-wasi.mjs FILE.wasm [ARGS...]
+// (run.sh adds --single-threaded-gc: see there why)
 // Exits with the guest's exit status.
 import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';

@@ -63,7 +63,9 @@ done
 
 # Each engine: a column name and how to run a module ("$@" = FILE ARGS...).
 run_isorun() { "$ISORUN" run "$@"; }
-run_node() { node --no-warnings "$BENCH/node-wasi.mjs" "$@"; }
+# --single-threaded-gc: Node 20.20 intermittently segfaults (exit 139) after
+# wordcount's run with V8's concurrent GC threads; single-threaded it does not.
+run_node() { node --no-warnings --single-threaded-gc "$BENCH/node-wasi.mjs" "$@"; }
 run_wasm3() { wasm3 "$@"; }
 run_iwasm() { iwasm "$@"; }
 run_wasmtime() { wasmtime run "$@"; }
@@ -124,7 +126,7 @@ for name in "${PROGRAMS[@]}"; do
         r=$(ratio "$t" "$native_t")
         ratios+=$(printf ' %14s' "$r")
         RATIOS[$e]+=" $r"
-        if ! cmp -s "$res.native" "$res.$e"; then
+        if [[ $t == fail* ]] || ! cmp -s "$res.native" "$res.$e"; then
             verdict=no
             MISMATCHES+="  $name under $e: expected \"$(head -c 200 "$res.native")\", got \"$(head -c 200 "$res.$e")$(head -c 200 "$res.$e.stderr")\""$'\n'
         fi
