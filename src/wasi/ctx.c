@@ -25,7 +25,7 @@ static bool strings_append(wasi_strings *list, const char *s) {
 }
 
 static void bind_stdio(wasi_fd *fd, int host_fd, uint64_t io_right) {
-    fd->open = true;
+    fd->open = host_fd >= 0; /* -1: the guest starts with this fd closed */
     fd->host_fd = host_fd;
     fd->flags = 0;
     fd->rights_base = io_right | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_POLL_FD_READWRITE;

@@ -64,7 +64,8 @@ void wasi_ctx_free(wasi_ctx *ctx);
 isorun_error *wasi_ctx_set_args(wasi_ctx *ctx, int argc, const char *const *argv);
 /* Appends one environment entry "NAME=VALUE" (must contain '='). Copied. */
 isorun_error *wasi_ctx_add_env(wasi_ctx *ctx, const char *name_equals_value);
-/* Which host fds back guest fds 0, 1, 2. The context never closes them. */
+/* Which host fds back guest fds 0, 1, 2 (-1: that guest fd starts closed).
+ * The context never closes them. */
 void wasi_ctx_set_stdio(wasi_ctx *ctx, int stdin_fd, int stdout_fd, int stderr_fd);
 void wasi_ctx_grant(wasi_ctx *ctx, wasi_capability cap);
 bool wasi_ctx_granted(const wasi_ctx *ctx, wasi_capability cap);
