@@ -9,6 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void print_exit_statuses(void) {
+    printf("exit status of `isorun run`:\n"
+           "  0-255  the guest's exit status (proc_exit's, modulo 256; 0 when _start returns)\n"
+           "  %d    isorun failed: bad flags, unreadable or invalid module, unknown import,\n"
+           "         instantiation error\n"
+           "  %d    the guest trapped (message on stderr: \"isorun: trap: ...\"), including\n"
+           "         --fuel, --timeout and --max-stack running out\n",
+           CLI_EXIT_ERROR, CLI_EXIT_TRAP);
+}
+
 void print_main_help(void) {
     printf("isorun %s — run WebAssembly in isolation\n"
            "\n"
@@ -16,8 +26,10 @@ void print_main_help(void) {
            "  isorun run [OPTIONS] FILE.wasm [ARGS...]   run a WASI command (or --invoke an export)\n"
            "  isorun --help | -h                         this text\n"
            "  isorun run --help                          the options of `run`\n"
-           "  isorun --version                           print the version\n",
+           "  isorun --version                           print the version\n"
+           "\n",
            isorun_version());
+    print_exit_statuses();
 }
 
 void print_run_help(void) {
@@ -44,13 +56,8 @@ void print_run_help(void) {
            "  --timeout DURATION   stop the guest after this wall time, e.g. 500ms, 2s, 1m\n"
            "                       (checked in wasm code, not while blocked in a host call)\n"
            "  -h, --help           this text\n"
-           "\n"
-           "exit status:\n"
-           "  0-255  the guest's exit status (proc_exit's, modulo 256; 0 when _start returns)\n"
-           "  %d    isorun failed: bad flags, unreadable or invalid module, unknown import,\n"
-           "         instantiation error\n"
-           "  %d    the guest trapped (message on stderr: \"isorun: trap: ...\")\n",
-           CLI_EXIT_ERROR, CLI_EXIT_TRAP);
+           "\n");
+    print_exit_statuses();
 }
 
 static int fail(const char *fmt, const char *what) {
