@@ -109,6 +109,21 @@ const char *isorun_trap_message(isorun_trap_code trap);
 /* Frees an error. Freeing NULL is a no-op. */
 void isorun_error_free(isorun_error *err);
 
+/* Making errors, for host functions and system components to return (see
+ * isorun_host_fn). printf-style messages. Never NULL: when memory runs out
+ * they return a shared ISORUN_ERR_NOMEM error whose free is a no-op. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ISORUN_PRINTF_(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ISORUN_PRINTF_(f, a)
+#endif
+isorun_error *isorun_error_new(isorun_error_code code, const char *fmt, ...) ISORUN_PRINTF_(2, 3);
+/* ISORUN_ERR_TRAP with isorun_error_trap() == trap; the message is the
+ * trap's, then ": " and the detail (fmt may be NULL for none). */
+isorun_error *isorun_error_new_trap(isorun_trap_code trap, const char *fmt, ...) ISORUN_PRINTF_(2, 3);
+/* ISORUN_ERR_EXIT with isorun_error_exit_code() == status. */
+isorun_error *isorun_error_new_exit(int status);
+
 
 /* ------------------------------------------------------------------------
  * Values
@@ -236,7 +251,9 @@ typedef enum isorun_extern_kind {
     ISORUN_EXTERN_FUNC, ISORUN_EXTERN_TABLE, ISORUN_EXTERN_MEMORY, ISORUN_EXTERN_GLOBAL
 } isorun_extern_kind;
 
-/* One import or export. Strings and the signature are owned by the module. */
+/* One import or export. Strings and the signature are owned by the module.
+ * A parameter or result of a type the API cannot pass (v128, references)
+ * shows as ISORUN_KIND_COUNT_; such functions cannot be called or linked. */
 typedef struct isorun_item_info {
     const char *module; /* imports only (NULL for exports) */
     const char *name;
@@ -316,7 +333,11 @@ isorun_error *isorun_instance_write_memory(isorun_instance *inst, uint32_t addr,
  *   install(config, imports)      when given to a builder; defines functions
  *   configure(config, inst, &st)  at instantiation, before the start function
  *   teardown(config, st)          when the instance is freed, and also when
- *                                 instantiation fails after configure ran
+ *                                 instantiation fails after configure ran;
+ *                                 components are torn down in the reverse
+ *                                 order of configure. A configure that fails
+ *                                 cleans up after itself (its teardown does
+ *                                 not run; the earlier components' do).
  *   free_config(config)           when the component's last reference goes
  * ------------------------------------------------------------------------ */
 
@@ -468,6 +489,56 @@ isorun_error *isorun_runtime_unregister(isorun_runtime *rt, const char *id);
 /* A new reference to the instance registered as id, or NULL. Safe against a
  * concurrent unregister/free: the reference keeps the instance alive. */
 isorun_instance *isorun_runtime_lookup(isorun_runtime *rt, const char *id);
+
+/* ------------------------------------------------------------------------
+ * Remote calls: protocol statuses and frames
+ *
+ * Instances call each other across runtimes (threads, processes, machines)
+ * with the protocol of docs/protocol.md: whole frames, each a 16-byte header
+ * and a body, carried by a transport.
+ * ------------------------------------------------------------------------ */
+
+/* Every status a remote call can end with: X(enum suffix, wire number, short
+ * name, meaning). The wire numbers are part of the protocol. UNAVAILABLE is
+ * never sent: it is what a caller sees when the transport fails. */
+#define ISORUN_RPC_STATUS_LIST(X)                                                                       \
+    X(OK, 0, "ok", "the call returned results")                                                         \
+    X(UNKNOWN_INSTANCE, 1, "unknown-instance", "no instance is registered under the target id")         \
+    X(UNKNOWN_FUNCTION, 2, "unknown-function", "the target has no function export of that name")       \
+    X(TYPE_MISMATCH, 3, "type-mismatch", "caller and callee disagree on the function's type")           \
+    X(TRAP, 4, "trap", "the callee trapped")                                                            \
+    X(BUDGET_EXCEEDED, 5, "budget-exceeded", "the callee ran out of fuel or hit a resource limit")      \
+    X(DEADLINE_EXCEEDED, 6, "deadline-exceeded", "the call did not finish within the caller's deadline") \
+    X(MALFORMED_REQUEST, 7, "malformed-request", "the request could not be decoded")                    \
+    X(TOO_LARGE, 8, "too-large", "a frame or a decoded value exceeded a configured limit")              \
+    X(SHUTTING_DOWN, 9, "shutting-down", "the serving side is shutting down")                           \
+    X(INTERNAL, 10, "internal", "the serving side failed (e.g. out of memory)")                         \
+    X(CALL_CYCLE, 11, "call-cycle", "the call would re-enter an instance already waiting in this chain") \
+    X(OVERLOADED, 12, "overloaded", "the serving side's queue of waiting calls is full")                \
+    X(UNAVAILABLE, 13, "unavailable", "the transport failed: the peer is unreachable or went away")
+
+typedef enum isorun_rpc_status {
+#define ISORUN_X_ENUM(name, wire, str, msg) ISORUN_RPC_##name = wire,
+    ISORUN_RPC_STATUS_LIST(ISORUN_X_ENUM)
+#undef ISORUN_X_ENUM
+    ISORUN_RPC_STATUS_COUNT_
+} isorun_rpc_status;
+
+/* "type-mismatch", ...; "?" when out of range. */
+const char *isorun_rpc_status_name(isorun_rpc_status s);
+const char *isorun_rpc_status_message(isorun_rpc_status s);
+
+/* Every frame starts with a header of this many bytes. */
+#define ISORUN_FRAME_HEADER_SIZE 16
+/* The default bound on a frame's body (16 MiB). */
+#define ISORUN_DEFAULT_MAX_FRAME (16u << 20)
+
+/* For a transport over a byte stream: given the first header_len bytes of a
+ * frame (at least ISORUN_FRAME_HEADER_SIZE), the size of the whole frame.
+ * Checks the magic bytes, the version and the type, and refuses a body larger
+ * than max_body (0 = ISORUN_DEFAULT_MAX_FRAME) with ISORUN_ERR_LIMIT before
+ * anything is allocated for it; ISORUN_ERR_MALFORMED otherwise. */
+isorun_error *isorun_frame_size(const void *header, size_t header_len, uint32_t max_body, size_t *frame_size);
 
 #ifdef __cplusplus
 }

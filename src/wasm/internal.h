@@ -207,6 +207,12 @@ struct wasm_store {
     wasm_global **globals;
     size_t nglobals, cap_globals;
 
+    /* Totals over the store's memories (bytes) and tables (elements), kept
+     * up to date by store.c; atomics so other threads may read them while
+     * the store runs (usage reports). */
+    atomic_uint_least64_t memory_bytes;
+    atomic_uint_least64_t table_elems;
+
     /* Execution state (interp.c). */
     wasm_slot *stack;      /* cfg.stack_slots slots, allocated on first call */
     wasm_slot *stack_top;  /* first free slot (nested calls from host functions start here) */

@@ -91,6 +91,20 @@ void wasm_store_set_fuel(wasm_store *s, bool enabled, uint64_t fuel) {
 
 uint64_t wasm_store_fuel(const wasm_store *s) { return s->fuel > 0 ? (uint64_t)s->fuel : 0; }
 
+uint64_t wasm_store_memory_bytes(const wasm_store *s) {
+    return atomic_load_explicit(&s->memory_bytes, memory_order_relaxed);
+}
+
+uint64_t wasm_store_table_elems(const wasm_store *s) {
+    return atomic_load_explicit(&s->table_elems, memory_order_relaxed);
+}
+
+/* Only the thread running the store changes the totals: load + store keeps
+ * them exact without a read-modify-write. */
+static void add_total(atomic_uint_least64_t *total, uint64_t delta) {
+    atomic_store_explicit(total, atomic_load_explicit(total, memory_order_relaxed) + delta, memory_order_relaxed);
+}
+
 /* Appends obj to one of the store's ownership arrays; false on OOM. */
 static bool store_adopt(void ***array, size_t *count, size_t *cap, void *obj) {
     size_t need;
@@ -172,6 +186,7 @@ wasm_memory *wasm_memory_new(wasm_store *s, wasm_limits limits) {
     m->pages = limits.min;
     m->limits = limits;
     if (!STORE_ADOPT(s, memories, m)) goto fail;
+    add_total(&s->memory_bytes, bytes);
     return m;
 fail:
     free(m->data);
@@ -197,6 +212,7 @@ int64_t wasm_memory_grow(wasm_store *s, wasm_memory *m, uint32_t delta) {
     m->data = data;
     m->size = new_bytes;
     m->pages = (uint32_t)new_pages;
+    add_total(&s->memory_bytes, new_bytes - old_bytes);
     return (int64_t)old_pages;
 }
 
@@ -224,6 +240,7 @@ wasm_table *wasm_table_new(wasm_store *s, wasm_tabletype type, wasm_slot init) {
     t->size = type.limits.min;
     t->type = type;
     if (!STORE_ADOPT(s, tables, t)) goto fail;
+    add_total(&s->table_elems, t->size);
     return t;
 fail:
     free(t->elems);
@@ -267,6 +284,7 @@ int64_t wasm_table_grow(wasm_store *s, wasm_table *t, uint32_t delta, wasm_slot 
     fill_slots(elems + old_size, delta, init);
     t->elems = elems;
     t->size = (uint32_t)new_size;
+    add_total(&s->table_elems, delta);
     return (int64_t)old_size;
 }
 

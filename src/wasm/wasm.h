@@ -207,6 +207,11 @@ void wasm_store_free(wasm_store *s);
 void wasm_store_set_fuel(wasm_store *s, bool enabled, uint64_t fuel);
 uint64_t wasm_store_fuel(const wasm_store *s); /* remaining */
 
+/* The sum of the store's memories' sizes in bytes, and of its tables' sizes in
+ * elements. Safe to call from any thread while the store runs (a recent value). */
+uint64_t wasm_store_memory_bytes(const wasm_store *s);
+uint64_t wasm_store_table_elems(const wasm_store *s);
+
 typedef struct wasm_extern {
     wasm_externkind kind;
     union {

@@ -1,0 +1,14 @@
+/*
+ * budget.c — mapping an isorun_budget onto the engine store that runs the
+ * instance. Each instance has its own store, so these limits are per
+ * instance by construction.
+ */
+#include "runtime.h"
+
+#include <string.h>
+
+void isr_budget_store_config(const isorun_budget *b, atomic_int *interrupt, wasm_store_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->max_call_depth = b->max_call_depth;
+    cfg->interrupt = interrupt;
+}

@@ -1,0 +1,69 @@
+/*
+ * runtime.c — the runtime's life cycle. The runtime is reference counted:
+ * the embedder holds one reference and every module and instance holds one,
+ * so the embedder may free it first. Freeing it as the embedder empties and
+ * closes the registry, which is the one owner that could otherwise keep a
+ * cycle (instance -> runtime -> registry -> instance) alive forever.
+ */
+#include "runtime.h"
+
+#include <stdlib.h>
+
+#define DEFAULT_CACHE_ENTRIES 64u
+
+isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtime **out) {
+    if (!out) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_runtime_new: out is NULL");
+    *out = NULL;
+    isorun_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt) return isr_error_nomem();
+    atomic_init(&rt->refs, 1);
+    rt->cache_limit = cfg && cfg->module_cache_entries ? cfg->module_cache_entries : DEFAULT_CACHE_ENTRIES;
+    if (pthread_mutex_init(&rt->cache_lock, NULL) != 0) {
+        free(rt);
+        return isr_error_nomem();
+    }
+    if (pthread_mutex_init(&rt->registry_lock, NULL) != 0) {
+        pthread_mutex_destroy(&rt->cache_lock);
+        free(rt);
+        return isr_error_nomem();
+    }
+    isr_deadline_timer_init(&rt->timer);
+    *out = rt;
+    return NULL;
+}
+
+isorun_runtime *isr_runtime_ref(isorun_runtime *rt) {
+    atomic_fetch_add_explicit(&rt->refs, 1, memory_order_relaxed);
+    return rt;
+}
+
+static void runtime_destroy(isorun_runtime *rt) {
+    isr_deadline_timer_destroy(&rt->timer);
+    isr_registry_destroy(rt);
+    isr_cache_destroy(rt);
+    pthread_mutex_destroy(&rt->registry_lock);
+    pthread_mutex_destroy(&rt->cache_lock);
+    free(rt);
+}
+
+void isr_runtime_release(isorun_runtime *rt) {
+    if (rt && atomic_fetch_sub_explicit(&rt->refs, 1, memory_order_acq_rel) == 1) runtime_destroy(rt);
+}
+
+void isorun_runtime_free(isorun_runtime *rt) {
+    if (!rt) return;
+    /* The embedder is done with the runtime: registered instances lose the
+     * registry's reference now (an instance nobody else holds goes with it). */
+    isr_registry_close(rt);
+    isr_runtime_release(rt);
+}
+
+uint64_t isr_hash_bytes(const void *p, size_t n) {
+    const uint8_t *b = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
