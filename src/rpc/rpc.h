@@ -1,0 +1,232 @@
+/*
+ * rpc.h — the rpc layer's face: value types and their canonical strings, the
+ * component-model value encoding, request and response bodies
+ * (docs/protocol.md).
+ *
+ * Everything that reads bytes from a peer is defensive: truncated, oversized,
+ * mis-typed or garbage input is an error (ISORUN_ERR_MALFORMED, or
+ * ISORUN_ERR_LIMIT for a configured limit), never a crash, and never an
+ * allocation that the input's own size does not pay for.
+ */
+#ifndef ISORUN_RPC_H
+#define ISORUN_RPC_H
+
+#include "../transport/transport.h"
+#include "../util/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------------
+ * Value types (types.c)
+ *
+ * A type is a tree of rpc_type nodes. Scalar nodes (bool ... string, core
+ * i32/i64, own/borrow excluded) are shared immutable singletons from
+ * rpc_type_scalar(); compound nodes are allocated and owned by their parent.
+ * Types are written in a canonical text form (docs/protocol.md, "Types"), and
+ * a function's type fingerprint is the FNV-1a 64-bit hash of its canonical
+ * text, so both ends of a call compute it the same way without exchanging
+ * types.
+ * ------------------------------------------------------------------------ */
+
+/* Bounds on a type, so a hostile or mistaken type string cannot make the
+ * decoder recurse deeply or a type allocate without end. */
+#define RPC_TYPE_MAX_DEPTH 32
+#define RPC_TYPE_MAX_MEMBERS 1000 /* record fields, tuple members, cases, flags */
+#define RPC_TYPE_MAX_NAME 256
+
+typedef struct rpc_type rpc_type;
+struct rpc_type {
+    isorun_kind kind;
+    /* RECORD/TUPLE/VARIANT/ENUM/FLAGS: fields, members, cases, flags;
+     * LIST/OPTION: 1; RESULT: 2; 0 otherwise. */
+    uint32_t count;
+    /* RECORD/TUPLE: each member's type; VARIANT: each case's payload type
+     * (NULL: none); LIST: [0] the element; OPTION: [0] the payload; RESULT:
+     * [0] ok, [1] err (NULL: none); NULL for other kinds. */
+    const rpc_type **members;
+    /* RECORD fields, VARIANT/ENUM cases, FLAGS: count names; OWN/BORROW: [0]
+     * the resource name; NULL otherwise. */
+    char **names;
+    /* The fewest bytes any value of this type encodes to (always >= 1): a
+     * list count is bounded by remaining bytes / this. */
+    uint32_t min_size;
+};
+
+/* The shared node of a scalar kind (I32, I64, F32, F64, BOOL, S8 ... U64,
+ * CHAR, STRING); NULL for other kinds. */
+const rpc_type *rpc_type_scalar(isorun_kind kind);
+/* "u32", "string", ...: the canonical keyword of a scalar kind; NULL for
+ * other kinds. */
+const char *rpc_scalar_keyword(isorun_kind kind);
+/* Frees a type tree (scalar singletons are left alone). NULL is a no-op. */
+void rpc_type_free(rpc_type *t);
+
+/* Parses one type from text[0..len) (whitespace between tokens allowed).
+ * ISORUN_ERR_ARGUMENT with the offset and what was expected. */
+isorun_error *rpc_type_parse(const char *text, size_t len, rpc_type **out);
+/* Appends t's canonical text to b; false on OOM. */
+bool rpc_type_print(isr_buf *b, const rpc_type *t);
+
+/* A function type: parameter and result types (borrowed). */
+typedef struct rpc_functype {
+    uint32_t nparams, nresults;
+    const rpc_type *const *params;
+    const rpc_type *const *results;
+} rpc_functype;
+
+/* Appends "func(P,...)->(R,...)" to b; false on OOM. */
+bool rpc_functype_print(isr_buf *b, const rpc_functype *ft);
+/* FNV-1a 64 of the canonical text. Errors only on OOM. */
+isorun_error *rpc_functype_fingerprint(const rpc_functype *ft, uint64_t *out);
+/* FNV-1a 64 over bytes (the protocol's hash; see protocol.md). */
+uint64_t rpc_fnv1a64(const void *p, size_t n);
+
+/* A parsed function type that owns its types: "func(u32,u32)->(u32)". */
+typedef struct rpc_owned_functype {
+    rpc_functype ft;
+    rpc_type **types; /* nparams + nresults, owned */
+} rpc_owned_functype;
+isorun_error *rpc_functype_parse(const char *text, size_t len, rpc_owned_functype *out);
+void rpc_owned_functype_free(rpc_owned_functype *f);
+
+/* The rpc type of a core function signature (every kind must be I32, I64,
+ * F32 or F64 — S32/U32/S64/U64 count as i32/i64). *out points into
+ * storage, which must have room for nparams + nresults pointers. */
+isorun_error *rpc_functype_of_core(const isorun_functype *core, const rpc_type **storage, rpc_functype *out);
+
+/* ------------------------------------------------------------------------
+ * Byte primitives (bytes.c): LEB128 and little-endian integers
+ * ------------------------------------------------------------------------ */
+
+/* A bounds-checked cursor over bytes from a peer. `start` is kept so errors
+ * can name the offset. `budget` is how many bytes of host memory decoding may
+ * still allocate (ISORUN_ERR_LIMIT when it runs out). */
+typedef struct rpc_reader {
+    const uint8_t *start, *p, *end;
+    uint64_t budget;
+} rpc_reader;
+
+static inline void rpc_reader_init(rpc_reader *r, const uint8_t *p, size_t n, uint64_t budget) {
+    r->start = r->p = p;
+    r->end = p + n;
+    r->budget = budget;
+}
+static inline size_t rpc_reader_left(const rpc_reader *r) { return (size_t)(r->end - r->p); }
+static inline size_t rpc_reader_offset(const rpc_reader *r) { return (size_t)(r->p - r->start); }
+
+/* ISORUN_ERR_MALFORMED "at byte N: what". */
+isorun_error *rpc_reader_fail(const rpc_reader *r, const char *what);
+/* Takes n bytes of host memory from the budget (ISORUN_ERR_LIMIT if short). */
+isorun_error *rpc_reader_charge(rpc_reader *r, uint64_t n);
+
+isorun_error *rpc_get_u8(rpc_reader *r, uint8_t *out);
+isorun_error *rpc_get_u64le(rpc_reader *r, uint64_t *out);
+isorun_error *rpc_get_bytes(rpc_reader *r, size_t n, const uint8_t **out);
+/* LEB128 of at most `bits` bits (16, 32 or 64): at most ceil(bits/7) bytes,
+ * and the unused bits of the last byte must be zero (unsigned) or copies of
+ * the sign bit (signed), as in the WebAssembly binary format. */
+isorun_error *rpc_get_uleb(rpc_reader *r, unsigned bits, uint64_t *out);
+isorun_error *rpc_get_sleb(rpc_reader *r, unsigned bits, int64_t *out);
+/* A LEB128 u32 byte length, then that many bytes of UTF-8 (at most max). */
+isorun_error *rpc_get_string(rpc_reader *r, size_t max, const char *what, const char **s, size_t *len);
+
+bool rpc_put_u8(isr_buf *b, uint8_t v);
+bool rpc_put_u64le(isr_buf *b, uint64_t v);
+bool rpc_put_uleb(isr_buf *b, uint64_t v);
+bool rpc_put_sleb(isr_buf *b, int64_t v);
+bool rpc_put_string(isr_buf *b, const char *s, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Values (values_encode.c, values_decode.c)
+ * ------------------------------------------------------------------------ */
+
+/* Appends v's encoding as a value of type t. ISORUN_ERR_TYPE_MISMATCH when v
+ * does not fit t (kind, count, tag, missing payload, invalid UTF-8 or char),
+ * ISORUN_ERR_NOMEM. On error b may hold a partial encoding: truncate it. */
+isorun_error *rpc_value_encode(isr_buf *b, const rpc_type *t, const isorun_val *v);
+isorun_error *rpc_values_encode(isr_buf *b, uint32_t n, const rpc_type *const *types, const isorun_val *vals);
+
+/* Decodes one value of type t. On error *out is an I32 zero and nothing is
+ * leaked. */
+isorun_error *rpc_value_decode(rpc_reader *r, const rpc_type *t, isorun_val *out);
+/* Decodes n values that must use up all of r; on error every out[i] is an I32
+ * zero. */
+isorun_error *rpc_values_decode(rpc_reader *r, uint32_t n, const rpc_type *const *types, isorun_val *out);
+
+/* Decoded values are freed by isorun_val_free; this frees n of them. */
+void rpc_values_free(isorun_val *vals, size_t n);
+
+/* ------------------------------------------------------------------------
+ * Statuses (status.c): the table behind ISORUN_RPC_STATUS_LIST
+ * ------------------------------------------------------------------------ */
+
+/* The isorun_error_code a caller sees for a remote status. */
+isorun_error_code rpc_status_error_code(isorun_rpc_status s);
+/* The status a server answers for a local error of a call it ran. */
+isorun_rpc_status rpc_status_of_error(const isorun_error *err);
+/* Trap codes on the wire have fixed numbers (protocol.md), independent of the
+ * order of ISORUN_TRAP_LIST. */
+uint8_t rpc_trap_to_wire(isorun_trap_code trap);
+isorun_trap_code rpc_trap_from_wire(uint8_t wire); /* ISORUN_TRAP_COUNT_ when unknown */
+
+/* ------------------------------------------------------------------------
+ * Request and response bodies (wire.c)
+ * ------------------------------------------------------------------------ */
+
+#define RPC_MAX_TARGET 1024      /* bytes of a target instance id */
+#define RPC_MAX_FUNCTION 4096    /* bytes of a function name */
+#define RPC_MAX_MESSAGE 65536    /* bytes of an error message */
+#define RPC_MAX_CHAIN 64         /* hops in a call chain */
+#define RPC_DEFAULT_MAX_DECODED (64u << 20) /* host bytes one message may decode into */
+
+/* A request as read from a frame: the strings and the arguments point into
+ * the frame's bytes (not NUL-terminated). */
+typedef struct rpc_request {
+    uint64_t id;
+    uint64_t deadline_ns; /* time left for the call when it was sent; 0 = none */
+    uint64_t fingerprint;
+    const char *target;
+    size_t target_len;
+    const char *function;
+    size_t function_len;
+    uint32_t chain_len;
+    const uint8_t *chain; /* chain_len tokens of 8 bytes (little-endian u64) */
+    const uint8_t *args;  /* the encoded arguments: the rest of the body */
+    size_t args_len;
+} rpc_request;
+
+/* The i-th token of a request's call chain. */
+uint64_t rpc_request_chain_token(const rpc_request *req, uint32_t i);
+
+/* Appends a whole request frame (header + body) with the arguments encoded by
+ * ft. chain has chain_len tokens. ISORUN_ERR_LIMIT when the body would exceed
+ * max_body, or the chain RPC_MAX_CHAIN. */
+isorun_error *rpc_request_write(isr_buf *b, const rpc_request *req, const uint64_t *chain, const rpc_functype *ft,
+                                const isorun_val *args, uint32_t max_body);
+/* Reads a request body (the frame header already checked). */
+isorun_error *rpc_request_read(const tp_frame_header *h, const uint8_t *body, size_t len, rpc_request *out);
+
+typedef struct rpc_response {
+    uint64_t id;
+    isorun_rpc_status status;
+    isorun_trap_code trap; /* ISORUN_TRAP_NONE unless the status says a trap */
+    const char *message;   /* errors: into the frame, not NUL-terminated */
+    size_t message_len;
+    const uint8_t *results; /* ISORUN_RPC_OK: the encoded results */
+    size_t results_len;
+} rpc_response;
+
+/* Appends a whole success response frame with results encoded by ft. When
+ * the results do not fit in max_body, writes a too-large error response
+ * instead (the caller must get an answer either way). */
+isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const rpc_functype *ft, const isorun_val *results,
+                                    uint32_t max_body);
+/* Appends a whole error response frame; the message is cut to
+ * RPC_MAX_MESSAGE bytes (at a UTF-8 boundary). */
+bool rpc_response_write_error(isr_buf *b, uint64_t id, isorun_rpc_status status, isorun_trap_code trap,
+                              const char *message);
+isorun_error *rpc_response_read(const tp_frame_header *h, const uint8_t *body, size_t len, rpc_response *out);
+
+#endif /* ISORUN_RPC_H */
