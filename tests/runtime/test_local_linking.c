@@ -1,0 +1,304 @@
+/*
+ * test_local_linking.c — a consumer guest calls a provider guest's math
+ * functions directly through isorun_builder_link_local: results, i64 values,
+ * traps and fuel exhaustion in the provider (named in the error, provider
+ * usable afterwards), the consumer's reference keeping the provider alive,
+ * type errors at instantiation naming both sides, an A -> B -> A round trip
+ * that re-enters A on the same thread, and a busy provider bounded by the
+ * caller's deadline.
+ */
+#include "rt_helpers.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define MATH "example:math/ops"
+
+/* A provider instance of rt_math, registered as id (may be NULL). */
+static isorun_instance *provider_new(isorun_runtime *rt, isorun_module *m, const char *id,
+                                     const isorun_budget *budget) {
+    isorun_builder *b = isorun_builder_new(rt, m);
+    REQUIRE(b);
+    if (id) REQUIRE_OK(isorun_builder_set_id(b, id));
+    isorun_builder_set_budget(b, budget);
+    isorun_instance *p = NULL;
+    isorun_error *err = isorun_builder_instantiate(b, &p);
+    isorun_builder_free(b);
+    REQUIRE_OK(err);
+    return p;
+}
+
+/* Instantiates consumer module cm linked to provider; returns the error. */
+static isorun_error *consumer_new(isorun_runtime *rt, isorun_module *cm, isorun_instance *provider,
+                                  const isorun_budget *budget, isorun_instance **out) {
+    isorun_builder *b = isorun_builder_new(rt, cm);
+    REQUIRE(b);
+    isorun_error *err = isorun_builder_link_local(b, MATH, provider);
+    isorun_builder_set_budget(b, budget);
+    if (!err) err = isorun_builder_instantiate(b, out);
+    isorun_builder_free(b);
+    return err;
+}
+
+static void test_linked_calls(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *cm = LOAD_WAT(rt, "rt_consumer");
+    if (!pm || !cm) {
+        isorun_module_free(pm);
+        isorun_module_free(cm);
+        isorun_runtime_free(rt);
+        return;
+    }
+    isorun_instance *provider = provider_new(rt, pm, "math-1", NULL);
+    isorun_instance *consumer = NULL;
+    REQUIRE_OK(consumer_new(rt, cm, provider, NULL, &consumer));
+
+    int32_t r = 0;
+    EXPECT_OK(call_i32(consumer, "compute", &r, 2, 7, 3, 0)); /* (7+3)*(7-3) */
+    CHECK_EQ_INT(r, 40);
+    EXPECT_OK(call_i32(consumer, "compute", &r, 2, -5, 9, 0)); /* 4 * -14 */
+    CHECK_EQ_INT(r, -56);
+    EXPECT_OK(call_i32(consumer, "add", &r, 2, INT32_MAX, 1, 0)); /* wraps in the provider */
+    CHECK_EQ_INT(r, INT32_MIN);
+    EXPECT_OK(call_i32(consumer, "divide", &r, 2, -42, 5, 0));
+    CHECK_EQ_INT(r, -8);
+    isorun_val args[2] = {isorun_val_i64(INT64_C(1) << 40), isorun_val_i64(-3)}, res;
+    EXPECT_OK(isorun_instance_call(consumer, "add64", args, 2, &res, 1));
+    CHECK(res.kind == ISORUN_I64 && res.of.i64 == (INT64_C(1) << 40) - 3);
+    EXPECT_OK(call_i32(consumer, "linked_loop", &r, 1, 1000, 0, 0));
+    CHECK_EQ_INT(r, 500500);
+
+    /* Every linked call counts as a call of the provider. */
+    isorun_usage pu;
+    isorun_instance_usage(provider, &pu);
+    CHECK_EQ_U64(pu.calls, 2 * 3 + 1 + 1 + 1 + 1000); /* compute: add, add, mul */
+
+    /* A trap in the provider reaches the consumer's caller naming the
+     * provider and keeping its code; the provider stays usable. */
+    EXPECT_TRAP(call_i32(consumer, "divide", &r, 2, 1, 0, 0), ISORUN_TRAP_DIV_BY_ZERO,
+                "in provider 'math-1', export \"div\": integer divide by zero");
+    isorun_instance_usage(provider, &pu);
+    CHECK_EQ_U64(pu.traps, 1);
+    EXPECT_OK(call_i32(provider, "div", &r, 2, 10, 2, 0));
+    CHECK_EQ_INT(r, 5);
+    EXPECT_OK(call_i32(consumer, "divide", &r, 2, 10, 5, 0));
+    CHECK_EQ_INT(r, 2);
+
+    /* The consumer's reference keeps the provider alive after the registry
+     * and the embedder let go of it. */
+    EXPECT_OK(isorun_runtime_unregister(rt, "math-1"));
+    isorun_instance_free(provider);
+    EXPECT_OK(call_i32(consumer, "compute", &r, 2, 2, 1, 0));
+    CHECK_EQ_INT(r, 3);
+
+    isorun_instance_free(consumer);
+    isorun_module_free(pm);
+    isorun_module_free(cm);
+    isorun_runtime_free(rt);
+}
+
+static void test_link_errors(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *missing = LOAD_WAT(rt, "rt_consumer_missing");
+    isorun_module *badsig = LOAD_WAT(rt, "rt_consumer_badsig");
+    isorun_module *notfunc = LOAD_WAT(rt, "rt_consumer_notfunc");
+    if (!pm || !missing || !badsig || !notfunc) goto done;
+    isorun_instance *named = provider_new(rt, pm, "math-1", NULL);
+    isorun_instance *anonymous = provider_new(rt, pm, NULL, NULL);
+    isorun_instance *c = NULL;
+
+    EXPECT_ERROR(consumer_new(rt, missing, named, NULL, &c), ISORUN_ERR_UNLINKABLE,
+                 "import \"example:math/ops\".\"pow\" (i32 i32 -> i32): provider 'math-1' export \"pow\" does not exist");
+    CHECK(c == NULL);
+    EXPECT_ERROR(consumer_new(rt, badsig, named, NULL, &c), ISORUN_ERR_UNLINKABLE,
+                 "import \"example:math/ops\".\"add\" (i32 -> i32): provider 'math-1' export \"add\" is (i32 i32 -> i32)");
+    EXPECT_ERROR(consumer_new(rt, badsig, anonymous, NULL, &c), ISORUN_ERR_UNLINKABLE,
+                 "provider instance export \"add\" is (i32 i32 -> i32)");
+    EXPECT_ERROR(consumer_new(rt, notfunc, named, NULL, &c), ISORUN_ERR_UNLINKABLE,
+                 "export \"memory\" is a memory, not a function");
+    CHECK(c == NULL);
+
+    /* A link to the wrong module name leaves the import unresolved. */
+    isorun_builder *b = isorun_builder_new(rt, badsig);
+    REQUIRE_OK(isorun_builder_link_local(b, "other:module", named));
+    EXPECT_ERROR(isorun_builder_link_local(b, "other:module", named), ISORUN_ERR_ARGUMENT, "already linked");
+    EXPECT_ERROR(isorun_builder_instantiate(b, &c), ISORUN_ERR_UNLINKABLE, "nothing provides it");
+    isorun_builder_free(b);
+
+    /* A provider from another runtime cannot be linked. */
+    isorun_runtime *rt2 = RUNTIME();
+    isorun_module *pm2 = LOAD_WAT(rt2, "rt_math");
+    isorun_instance *foreign = provider_new(rt2, pm2, NULL, NULL);
+    b = isorun_builder_new(rt, badsig);
+    EXPECT_ERROR(isorun_builder_link_local(b, MATH, foreign), ISORUN_ERR_ARGUMENT, "another runtime");
+    isorun_builder_free(b);
+    isorun_instance_free(foreign);
+    isorun_module_free(pm2);
+    isorun_runtime_free(rt2);
+
+    isorun_instance_free(anonymous);
+    isorun_instance_free(named);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(missing);
+    isorun_module_free(badsig);
+    isorun_module_free(notfunc);
+    isorun_runtime_free(rt);
+}
+
+/* The provider's own budget applies to linked calls into it. */
+static void test_provider_budget(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *cm = LOAD_WAT(rt, "rt_consumer");
+    if (!pm || !cm) goto done;
+    isorun_budget budget = {.fuel = 1000};
+    isorun_instance *provider = provider_new(rt, pm, "metered", &budget);
+    isorun_instance *consumer = NULL;
+    REQUIRE_OK(consumer_new(rt, cm, provider, NULL, &consumer));
+    isorun_val n = isorun_val_i32(100000), res;
+    EXPECT_TRAP(isorun_instance_call(consumer, "sum_to", &n, 1, &res, 1), ISORUN_TRAP_OUT_OF_FUEL,
+                "in provider 'metered', export \"sum_to\": out of fuel");
+    REQUIRE_OK(isorun_instance_add_fuel(provider, 10000000));
+    EXPECT_OK(isorun_instance_call(consumer, "sum_to", &n, 1, &res, 1));
+    CHECK(res.of.i64 == INT64_C(5000050000));
+    isorun_instance_free(consumer);
+    isorun_instance_free(provider);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(cm);
+    isorun_runtime_free(rt);
+}
+
+/* ------------------------------------------------------------------------
+ * A -> B -> A on one thread
+ * ------------------------------------------------------------------------ */
+
+typedef struct pong_config {
+    isorun_instance *a; /* set once A exists */
+} pong_config;
+
+static isorun_error *call_a(isorun_call *call, const isorun_val *args, isorun_val *results) {
+    pong_config *cfg = isorun_call_data(call);
+    isorun_val arg = args[0];
+    return isorun_instance_call(cfg->a, "inc", &arg, 1, results, 1);
+}
+
+static isorun_error *pong_install(void *config, isorun_imports *im) {
+    return isorun_imports_define(im, "host", "call_a", "i32 -> i32", call_a, config);
+}
+
+static void test_round_trip_reenters(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *am = LOAD_WAT(rt, "rt_ping");
+    isorun_module *bm = LOAD_WAT(rt, "rt_pong");
+    if (!am || !bm) goto done;
+    static const isorun_system_ops pong_ops = {"test:pong", pong_install, NULL, NULL, NULL};
+    pong_config cfg = {NULL};
+    isorun_system_component *c = NULL;
+    REQUIRE_OK(isorun_system_new(&pong_ops, &cfg, &c));
+    isorun_builder *bb = isorun_builder_new(rt, bm);
+    REQUIRE_OK(isorun_builder_add_system(bb, c));
+    isorun_instance *b = NULL;
+    REQUIRE_OK(isorun_builder_instantiate(bb, &b));
+    isorun_builder_free(bb);
+    isorun_system_free(c);
+
+    isorun_builder *ab = isorun_builder_new(rt, am);
+    REQUIRE_OK(isorun_builder_link_local(ab, "peer", b));
+    isorun_instance *a = NULL;
+    REQUIRE_OK(isorun_builder_instantiate(ab, &a));
+    isorun_builder_free(ab);
+    cfg.a = a; /* borrowed: A outlives every call below */
+
+    int32_t r = 0;
+    /* ping(5) = pong(5) + 1000 = inc(5) * 2 + 1000 = 1012: A is re-entered
+     * on this thread while its first call waits for B. */
+    EXPECT_OK(call_i32(a, "ping", &r, 1, 5, 0, 0));
+    CHECK_EQ_INT(r, 1012);
+    isorun_usage au;
+    isorun_instance_usage(a, &au);
+    CHECK_EQ_U64(au.calls, 2);
+
+    isorun_instance_free(a);
+    isorun_instance_free(b);
+done:
+    isorun_module_free(am);
+    isorun_module_free(bm);
+    isorun_runtime_free(rt);
+}
+
+/* ------------------------------------------------------------------------
+ * A busy provider and the caller's deadline
+ * ------------------------------------------------------------------------ */
+
+typedef struct spinner {
+    isorun_instance *inst;
+    isorun_error *err;
+    atomic_int started;
+} spinner;
+
+static void *spin_thread(void *arg) {
+    spinner *s = arg;
+    atomic_store(&s->started, 1);
+    s->err = isorun_instance_call(s->inst, "spin", NULL, 0, NULL, 0);
+    return NULL;
+}
+
+static uint64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void test_busy_provider_bounded_by_deadline(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *cm = LOAD_WAT(rt, "rt_consumer");
+    if (!pm || !cm) goto done;
+    isorun_instance *provider = provider_new(rt, pm, "busy", NULL);
+    isorun_budget budget = {.deadline_ns = 100 * 1000000ull};
+    isorun_instance *consumer = NULL;
+    REQUIRE_OK(consumer_new(rt, cm, provider, &budget, &consumer));
+
+    spinner s = {provider, NULL, 0};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, spin_thread, &s) == 0);
+    while (!atomic_load(&s.started)) sched_yield();
+    /* Let the spinner take the provider's lock. */
+    struct timespec pause = {0, 50 * 1000000};
+    nanosleep(&pause, NULL);
+
+    uint64_t t0 = now_ms();
+    int32_t r = 0;
+    EXPECT_TRAP(call_i32(consumer, "add", &r, 2, 1, 2, 0), ISORUN_TRAP_DEADLINE, "instance busy: 'busy'");
+    uint64_t waited = now_ms() - t0;
+    CHECK(waited >= 90 && waited < 2000);
+
+    isorun_instance_interrupt(provider);
+    pthread_join(t, NULL);
+    EXPECT_TRAP(s.err, ISORUN_TRAP_INTERRUPTED, "interrupted");
+    /* Both usable again. */
+    EXPECT_OK(call_i32(consumer, "add", &r, 2, 1, 2, 0));
+    CHECK_EQ_INT(r, 3);
+
+    isorun_instance_free(consumer);
+    isorun_instance_free(provider);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(cm);
+    isorun_runtime_free(rt);
+}
+
+int main(void) {
+    RUN(test_linked_calls);
+    RUN(test_link_errors);
+    RUN(test_provider_budget);
+    RUN(test_round_trip_reenters);
+    RUN(test_busy_provider_bounded_by_deadline);
+    return rt_summary();
+}
