@@ -68,6 +68,12 @@ typedef struct compiler {
     uint32_t nconsts;
 
     size_t last_dst_cell; /* cell holding the dst of the last instruction, if it produced the top value */
+    struct last_compare {
+        bool valid;     /* the last instruction is this i32 comparison */
+        size_t start;   /* its cell index */
+        uint16_t op;
+        uint32_t a, b;
+    } cmp, prev_cmp; /* cmp: set by the instruction being translated; prev_cmp: the one before */
     uint32_t icount;      /* instructions translated (fuel accounting) */
     bool oom;
 } compiler;
@@ -261,6 +267,7 @@ static ctrl_frame *push_frame(compiler *c, frame_kind kind, uint32_t np, uint32_
     }
     ctrl_frame *f = &c->ctrl[c->cdepth++];
     memset(f, 0, sizeof *f);
+    c->last_dst_cell = NO_CELL; /* a label starts here: nothing before it may be retargeted */
     f->kind = (uint8_t)kind;
     f->height = c->vh - np;
     f->nparams = np;
@@ -311,6 +318,13 @@ static void emit_branch_moves(compiler *c, const ctrl_frame *f) {
 static void emit_return_moves(compiler *c) {
     uint32_t n = c->ft->nresults;
     uint32_t first = c->vh - n;
+    /* A single result computed by the previous instruction is written
+     * straight into fp[0]: on this path nothing reads the frame afterwards. */
+    if (n == 1 && c->last_dst_cell != NO_CELL && c->vstack[first] == canonical(c, first)) {
+        c->cells[c->last_dst_cell].p.a = 0;
+        c->last_dst_cell = NO_CELL;
+        return;
+    }
     /* The stack's bookkeeping is left untouched: this code may sit on a
      * side path (br_if, br_table stubs) that other paths do not take. */
     if (n > 1)
@@ -377,12 +391,10 @@ static ctrl_frame *label(compiler *c, uint32_t depth) { return &c->ctrl[c->cdept
  * comparison whose result is the top value and feeds this br_if.
  * ------------------------------------------------------------------------ */
 
-typedef struct last_compare {
-    bool valid;
-    size_t start;   /* cell index of the comparison instruction */
-    uint16_t op;
-    uint32_t a, b;
-} last_compare;
+/* ------------------------------------------------------------------------
+ * Fused compare-and-branch: the previous instruction was a plain i32
+ * comparison whose result is the top value and feeds this br_if or if.
+ * ------------------------------------------------------------------------ */
 
 static unsigned fused_branch_op(uint16_t op) {
     switch (op) {
@@ -401,11 +413,35 @@ static unsigned fused_branch_op(uint16_t op) {
     }
 }
 
+/* True when the top value is the result of the comparison just emitted. */
+static bool top_is_fresh_compare(const compiler *c) {
+    uint32_t top = c->vh - 1;
+    return c->prev_cmp.valid && c->last_dst_cell == c->prev_cmp.start + 1 && c->vh > 0 &&
+           c->vstack[top] == canonical(c, top);
+}
+
+/* The comparison with the opposite outcome (for branching to `else`). */
+static unsigned inverse_branch_op(uint16_t op) {
+    switch (op) {
+    case WASM_OP_I32_EQ: return WASM_IOP_BR_IF_I32_NE;
+    case WASM_OP_I32_NE: return WASM_IOP_BR_IF_I32_EQ;
+    case WASM_OP_I32_LT_S: return WASM_IOP_BR_IF_I32_GE_S;
+    case WASM_OP_I32_LT_U: return WASM_IOP_BR_IF_I32_GE_U;
+    case WASM_OP_I32_GT_S: return WASM_IOP_BR_IF_I32_LE_S;
+    case WASM_OP_I32_GT_U: return WASM_IOP_BR_IF_I32_LE_U;
+    case WASM_OP_I32_LE_S: return WASM_IOP_BR_IF_I32_GT_S;
+    case WASM_OP_I32_LE_U: return WASM_IOP_BR_IF_I32_GT_U;
+    case WASM_OP_I32_GE_S: return WASM_IOP_BR_IF_I32_LT_S;
+    case WASM_OP_I32_GE_U: return WASM_IOP_BR_IF_I32_LT_U;
+    default: return 0;
+    }
+}
+
 /* ------------------------------------------------------------------------
  * Translating one instruction
  * ------------------------------------------------------------------------ */
 
-static void compile_numeric(compiler *c, const wasm_instr *in, last_compare *lc) {
+static void compile_numeric(compiler *c, const wasm_instr *in) {
     const wasm_opinfo *info = &wasm_opinfos[in->op];
     if (info->imm == WASM_IMM_MEMARG) {
         if (info->nresults) { /* load */
@@ -427,14 +463,14 @@ static void compile_numeric(compiler *c, const wasm_instr *in, last_compare *lc)
         uint32_t dst = push_temp(c);
         size_t start = emit_op(c, in->op);
         note_dst(c, emit_pair(c, dst, a));
-        if (fused_branch_op(in->op)) *lc = (last_compare){true, start, in->op, a, 0};
+        if (fused_branch_op(in->op)) c->cmp = (struct last_compare){true, start, in->op, a, 0};
     } else {
         uint32_t b = pop(c), a = pop(c);
         uint32_t dst = push_temp(c);
         size_t start = emit_op(c, in->op);
         note_dst(c, emit_pair(c, dst, a));
         emit_pair(c, b, 0);
-        if (fused_branch_op(in->op)) *lc = (last_compare){true, start, in->op, a, b};
+        if (fused_branch_op(in->op)) c->cmp = (struct last_compare){true, start, in->op, a, b};
     }
 }
 
@@ -518,11 +554,33 @@ static void enter_block(compiler *c, frame_kind kind, const wasm_blocktype *bt) 
 static void compile_if(compiler *c, const wasm_blocktype *bt) {
     uint32_t np, nr;
     blocktype_arity(c, bt, &np, &nr);
-    uint32_t cond = pop(c);
-    materialize_from(c, 0);
-    emit_op(c, WASM_IOP_BR_UNLESS);
-    emit_pair(c, cond, 0);
-    size_t at = emit_u64(c, 0);
+    size_t at;
+    if (top_is_fresh_compare(c)) {
+        /* `cmp; if` becomes one branch on the opposite comparison, placed
+         * after the block-entry moves (which never write its operands: they
+         * lie above the remaining stack, or are locals and constants). */
+        struct last_compare lc = c->prev_cmp;
+        c->ncells = lc.start;
+        c->last_dst_cell = NO_CELL;
+        pop(c);
+        materialize_from(c, 0);
+        if (lc.op == WASM_OP_I32_EQZ) {
+            emit_op(c, WASM_IOP_BR_IF);
+            emit_pair(c, lc.a, 0);
+            at = emit_u64(c, 0);
+        } else {
+            emit_op(c, inverse_branch_op(lc.op));
+            emit_pair(c, lc.a, lc.b);
+            at = emit_u64(c, 0);
+            emit_pair(c, 0, 0);
+        }
+    } else {
+        uint32_t cond = pop(c);
+        materialize_from(c, 0);
+        emit_op(c, WASM_IOP_BR_UNLESS);
+        emit_pair(c, cond, 0);
+        at = emit_u64(c, 0);
+    }
     ctrl_frame *f = push_frame(c, FRAME_IF, np, nr);
     if (f) f->else_fixup = at;
 }
@@ -595,7 +653,6 @@ static bool skip_dead(compiler *c, const wasm_instr *in) {
 }
 
 static void compile_instr(compiler *c, const wasm_instr *in, bool *done) {
-    last_compare unused = {0};
     switch (in->op) {
     case WASM_OP_UNREACHABLE:
         emit_op(c, WASM_IOP_UNREACHABLE);
@@ -751,19 +808,18 @@ static void compile_instr(compiler *c, const wasm_instr *in, bool *done) {
         emit_pair(c, n, in->imm.idx);
         break;
     }
-    default: compile_numeric(c, in, &unused); break;
+    default: compile_numeric(c, in); break;
     }
 }
 
 /* Fuses `cmp; br_if L` into one compare-and-branch when the comparison's
  * result is used by nothing else and L needs no value moves. Returns true
  * when it handled the br_if. */
-static bool try_fuse_br_if(compiler *c, const last_compare *lc, uint32_t depth) {
-    if (!lc->valid || c->last_dst_cell != lc->start + 1) return false;
+static bool try_fuse_br_if(compiler *c, uint32_t depth) {
+    const struct last_compare *lc = &c->prev_cmp;
+    if (!top_is_fresh_compare(c)) return false;
     ctrl_frame *f = label(c, depth);
     if (f->kind == FRAME_FUNC) return false;
-    uint32_t top = c->vh - 1;
-    if (c->vstack[top] != canonical(c, top)) return false;
     c->vh--; /* the comparison result is consumed by the branch */
     if (branch_needs_moves(c, f)) {
         c->vh++;
@@ -797,6 +853,7 @@ static isorun_error *compile_function(compiler *c, uint32_t def_index) {
     c->nconsts = 0;
     if (c->consts) memset(c->consts, 0, c->const_cap * sizeof *c->consts);
     c->last_dst_cell = NO_CELL;
+    c->cmp.valid = c->prev_cmp.valid = false;
     c->icount = 0;
     c->oom = false;
 
@@ -807,22 +864,15 @@ static isorun_error *compile_function(compiler *c, uint32_t def_index) {
     wasm_reader r;
     wasm_reader_init(&r, m->bytes, fd->body, fd->body_end);
     bool done = false;
-    last_compare pending = {0};
     while (!done && r.p < r.end && !c->oom) {
         wasm_instr in;
         if (!wasm_read_instr(&r, &in))
             return isr_error(ISORUN_ERR_MALFORMED, "at offset 0x%zx: %s", r.error_offset, r.error);
         c->icount++;
         if (skip_dead(c, &in)) continue;
-        if (in.op == WASM_OP_BR_IF && try_fuse_br_if(c, &pending, in.imm.idx)) {
-            pending.valid = false;
-            continue;
-        }
-        pending.valid = false;
-        if (fused_branch_op(in.op) && wasm_opinfos[in.op].numeric) {
-            compile_numeric(c, &in, &pending);
-            continue;
-        }
+        c->prev_cmp = c->cmp; /* only the very next instruction may fuse with a comparison */
+        c->cmp.valid = false;
+        if (in.op == WASM_OP_BR_IF && try_fuse_br_if(c, in.imm.idx)) continue;
         compile_instr(c, &in, &done);
     }
     if (c->oom) return isr_error_nomem();

@@ -136,10 +136,12 @@ static const char *func_label(const wasm_func *f, char *buf, size_t n) {
     return buf;
 }
 
-static void init_frame(const wasm_code *code, wasm_slot *fp) {
-    if (code->nlocals > code->nparams)
-        memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * sizeof(wasm_slot));
-    if (code->nconsts) memcpy(fp + code->nlocals, code->consts, (size_t)code->nconsts * sizeof(wasm_slot));
+/* Zeroes declared locals and copies the constants in. Inline loops: most
+ * functions have a handful of each, where a libc call costs more. */
+static inline void init_frame(const wasm_code *code, wasm_slot *fp) {
+    for (uint32_t i = code->nparams; i < code->nlocals; i++) fp[i] = 0;
+    wasm_slot *k = fp + code->nlocals;
+    for (uint32_t i = 0; i < code->nconsts; i++) k[i] = code->consts[i];
 }
 
 /* Runs `entry` (a wasm function) with its frame at fp (arguments in place).
@@ -496,6 +498,10 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     L_IOP_MEMORY_GROW : {
         int64_t old = memobj ? wasm_memory_grow(s, memobj, U32(B1)) : -1;
         RELOAD_MEM();
+        if (ISR_UNLIKELY(old == -2)) { /* the store's budget said no */
+            if (s->cfg.trap_on_grow_failure) TRAP(ISORUN_TRAP_RESOURCE_LIMIT);
+            old = -1;
+        }
         fp[A1] = (uint32_t)old;
         pc += 2;
         NEXT();
@@ -550,6 +556,10 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     }
     L_IOP_TABLE_GROW : {
         int64_t old = wasm_table_grow(s, inst->tables[B2], U32(A2), fp[B1]);
+        if (ISR_UNLIKELY(old == -2)) { /* the store's budget said no */
+            if (s->cfg.trap_on_grow_failure) TRAP(ISORUN_TRAP_RESOURCE_LIMIT);
+            old = -1;
+        }
         fp[A1] = (uint32_t)old;
         pc += 3;
         NEXT();
