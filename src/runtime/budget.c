@@ -11,4 +11,10 @@ void isr_budget_store_config(const isorun_budget *b, atomic_int *interrupt, wasm
     memset(cfg, 0, sizeof *cfg);
     cfg->max_call_depth = b->max_call_depth;
     cfg->interrupt = interrupt;
+    cfg->max_memory_bytes = b->max_memory_bytes;
+    cfg->max_table_elems_total = b->max_table_elements;
+    cfg->max_instances = b->max_instances;
+    cfg->max_tables = b->max_tables;
+    cfg->max_memories = b->max_memories;
+    cfg->trap_on_grow_failure = (b->flags & ISORUN_BUDGET_TRAP_ON_GROW) != 0;
 }

@@ -260,6 +260,13 @@ static isorun_error *create_tables(wasm_instance *inst) {
             return isr_error(ISORUN_ERR_LIMIT,
                              "table %u: initial size of %u element(s) exceeds the store's limit of %u", i,
                              type.limits.min, s->cfg.max_table_elems);
+        uint64_t have = wasm_store_table_elems(s), max = s->cfg.max_table_elems_total;
+        if (max && have + type.limits.min > max)
+            return isr_error(ISORUN_ERR_LIMIT,
+                             "table %u: initial size of %u element(s) would make %llu table elements, over the "
+                             "budget of %llu (max_table_elements)",
+                             i, type.limits.min, (unsigned long long)(have + type.limits.min),
+                             (unsigned long long)max);
         inst->tables[i] = wasm_table_new(s, type, 0);
         if (!inst->tables[i]) return isr_error_nomem();
     }
@@ -275,6 +282,13 @@ static isorun_error *create_memories(wasm_instance *inst) {
             return isr_error(ISORUN_ERR_LIMIT,
                              "memory %u: initial size of %u page(s) exceeds the store's limit of %u page(s)", i,
                              limits.min, s->cfg.max_memory_pages);
+        uint64_t have = wasm_store_memory_bytes(s), max = s->cfg.max_memory_bytes;
+        uint64_t bytes = (uint64_t)limits.min * WASM_PAGE_SIZE;
+        if (max && have + bytes > max)
+            return isr_error(ISORUN_ERR_LIMIT,
+                             "memory %u: initial size of %u page(s) would make %llu bytes of memory, over the "
+                             "budget of %llu bytes (max_memory_bytes)",
+                             i, limits.min, (unsigned long long)(have + bytes), (unsigned long long)max);
         inst->memories[i] = wasm_memory_new(s, limits);
         if (!inst->memories[i]) return isr_error_nomem();
     }
@@ -366,12 +380,30 @@ static isorun_error *run_start(wasm_instance *inst) {
     return err;
 }
 
+/* The store's count budgets, checked before anything is created. */
+static isorun_error *check_counts(const wasm_store *s, const wasm_module *m) {
+    const wasm_store_config *c = &s->cfg;
+    uint64_t tables = (uint64_t)s->ntables + (m->ntables - m->ntable_imports);
+    uint64_t memories = (uint64_t)s->nmemories + (m->nmemories - m->nmemory_imports);
+    if (c->max_instances && s->ninstances + 1 > c->max_instances)
+        return isr_error(ISORUN_ERR_LIMIT, "instantiating would make %zu instance(s), over the limit of %u (max_instances)",
+                         s->ninstances + 1, c->max_instances);
+    if (c->max_tables && tables > c->max_tables)
+        return isr_error(ISORUN_ERR_LIMIT, "the module would make %llu table(s), over the limit of %u (max_tables)",
+                         (unsigned long long)tables, c->max_tables);
+    if (c->max_memories && memories > c->max_memories)
+        return isr_error(ISORUN_ERR_LIMIT, "the module would make %llu memories, over the limit of %u (max_memories)",
+                         (unsigned long long)memories, c->max_memories);
+    return NULL;
+}
+
 isorun_error *wasm_instantiate(wasm_store *s, wasm_module *m, const wasm_extern *imports, size_t nimports,
                                wasm_instance **out) {
     if (out) *out = NULL;
     if (!s || !m || !out || (nimports && !imports))
         return isr_error(ISORUN_ERR_ARGUMENT, "wasm_instantiate: store, module, imports and out are required");
     isorun_error *err = check_imports(s, m, imports, nimports);
+    if (!err) err = check_counts(s, m);
     if (err) return err;
     wasm_instance *inst = NULL;
     err = instance_create(s, m, &inst);

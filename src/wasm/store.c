@@ -170,12 +170,20 @@ static bool pages_to_bytes(uint64_t pages, size_t *bytes) {
     return true;
 }
 
+/* Whether the store's budget admits `more` bytes of memory or elements of
+ * tables beyond what it has. */
+static bool within_budget(const atomic_uint_least64_t *total, uint64_t max, uint64_t more) {
+    uint64_t have = atomic_load_explicit(total, memory_order_relaxed);
+    return !max || (have <= max && more <= max - have);
+}
+
 wasm_memory *wasm_memory_new(wasm_store *s, wasm_limits limits) {
     if (!s || !limits_are_ordered(limits) || limits.min > WASM_MAX_PAGES ||
         limits.min > s->cfg.max_memory_pages)
         return NULL;
     size_t bytes;
     if (!pages_to_bytes(limits.min, &bytes)) return NULL;
+    if (!within_budget(&s->memory_bytes, s->cfg.max_memory_bytes, bytes)) return NULL;
     wasm_memory *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     if (bytes) {
@@ -206,6 +214,7 @@ int64_t wasm_memory_grow(wasm_store *s, wasm_memory *m, uint32_t delta) {
     if (m->limits.has_max && new_pages > m->limits.max) return -1;
     size_t old_bytes = (size_t)m->size, new_bytes;
     if (!pages_to_bytes(new_pages, &new_bytes)) return -1;
+    if (!within_budget(&s->memory_bytes, s->cfg.max_memory_bytes, new_bytes - old_bytes)) return -2;
     uint8_t *data = realloc(m->data, new_bytes);
     if (!data) return -1; /* the old block is untouched and still ours */
     memset(data + old_bytes, 0, new_bytes - old_bytes);
@@ -230,6 +239,7 @@ wasm_table *wasm_table_new(wasm_store *s, wasm_tabletype type, wasm_slot init) {
         return NULL;
     size_t bytes;
     if (!isr_mul_size(type.limits.min, sizeof(wasm_slot), &bytes)) return NULL;
+    if (!within_budget(&s->table_elems, s->cfg.max_table_elems_total, type.limits.min)) return NULL;
     wasm_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     if (bytes) {
@@ -277,6 +287,7 @@ int64_t wasm_table_grow(wasm_store *s, wasm_table *t, uint32_t delta, wasm_slot 
     if (delta == 0) return (int64_t)old_size;
     if (new_size > UINT32_MAX || new_size > s->cfg.max_table_elems) return -1;
     if (t->type.limits.has_max && new_size > t->type.limits.max) return -1;
+    if (!within_budget(&s->table_elems, s->cfg.max_table_elems_total, delta)) return -2;
     size_t bytes;
     if (new_size > SIZE_MAX || !isr_mul_size((size_t)new_size, sizeof(wasm_slot), &bytes)) return -1;
     wasm_slot *elems = realloc(t->elems, bytes);

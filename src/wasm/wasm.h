@@ -191,6 +191,19 @@ typedef struct wasm_store_config {
      * or ISORUN_TRAP_DEADLINE (checked at loop back-edges and calls). The
      * store never writes it. NULL = not interruptible from outside. */
     atomic_int *interrupt;
+    /* Budgets over the whole store (0 = none). Creating a memory or table
+     * beyond them fails; growing beyond them makes memory.grow/table.grow
+     * return -1 (wasm_memory_grow/wasm_table_grow return -2 to tell a budget
+     * refusal apart), or trap with ISORUN_TRAP_RESOURCE_LIMIT when
+     * trap_on_grow_failure is set. wasm_instantiate refuses, with
+     * ISORUN_ERR_LIMIT naming the limit, a module whose instance would exceed
+     * any of them. */
+    uint64_t max_memory_bytes;      /* sum of the store's memories' sizes */
+    uint64_t max_table_elems_total; /* sum of the store's tables' sizes */
+    uint32_t max_instances;         /* instances in the store */
+    uint32_t max_tables;            /* tables in the store */
+    uint32_t max_memories;          /* memories in the store */
+    bool trap_on_grow_failure;
 } wasm_store_config;
 
 /* Values for *wasm_store_config.interrupt (0 = keep running). */
@@ -251,8 +264,9 @@ const wasm_functype *wasm_func_type(const wasm_func *f);
 uint8_t *wasm_memory_data(wasm_memory *m);
 uint64_t wasm_memory_size_bytes(const wasm_memory *m);
 uint32_t wasm_memory_pages(const wasm_memory *m);
-/* Grows by delta pages; returns the old size in pages, or -1 when the limit
- * (the memory's max, the store's cap) or host memory does not allow it. */
+/* Grows by delta pages; returns the old size in pages, -1 when the limit
+ * (the memory's max, the store's cap) or host memory does not allow it, or
+ * -2 when the store's budget (max_memory_bytes) does not. */
 int64_t wasm_memory_grow(wasm_store *s, wasm_memory *m, uint32_t delta);
 
 uint32_t wasm_table_size(const wasm_table *t);
@@ -260,7 +274,8 @@ wasm_tabletype wasm_table_type(const wasm_table *t);
 /* Bounds-checked element access; false when idx is out of range. */
 bool wasm_table_get(const wasm_table *t, uint32_t idx, wasm_slot *out);
 bool wasm_table_set(wasm_table *t, uint32_t idx, wasm_slot v);
-/* Grows by delta elements filled with init; old size or -1. */
+/* Grows by delta elements filled with init; old size, -1 (limits, host
+ * memory) or -2 (the store's budget, max_table_elems_total). */
 int64_t wasm_table_grow(wasm_store *s, wasm_table *t, uint32_t delta, wasm_slot init);
 
 wasm_globaltype wasm_global_type(const wasm_global *g);
