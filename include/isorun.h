@@ -540,6 +540,174 @@ const char *isorun_rpc_status_message(isorun_rpc_status s);
  * anything is allocated for it; ISORUN_ERR_MALFORMED otherwise. */
 isorun_error *isorun_frame_size(const void *header, size_t header_len, uint32_t max_body, size_t *frame_size);
 
+/* ------------------------------------------------------------------------
+ * Transports: how frames reach a peer runtime
+ *
+ * A transport is one end of a connection that carries whole frames both
+ * ways. One transport multiplexes any number of concurrent calls (matched by
+ * request id), and both ends may call and serve over it at once. Built in:
+ *
+ *   isorun_transport_pair()          two connected ends in one process
+ *   isorun_transport_dial("tcp://127.0.0.1:7000")   TCP
+ *   isorun_transport_dial("unix:///run/isorun.sock") Unix socket
+ *   isorun_transport_dial("nats://127.0.0.1:4222")  NATS request/reply (when
+ *                                    built with ISORUN_NATS; calls go to the
+ *                                    subject derived from the target's id)
+ *
+ * An embedder carries frames over anything else by implementing
+ * isorun_transport_ops (and isorun_listener_ops to accept connections).
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_transport isorun_transport;
+typedef struct isorun_listener isorun_listener;
+
+/* A connection an embedder implements. impl is theirs; isorun calls: */
+typedef struct isorun_transport_ops {
+    const char *name; /* "tcp", "my-bus", ...: for messages */
+    /* Sends one whole frame (ISORUN_FRAME_HEADER_SIZE + body bytes). Called
+     * from any thread, also concurrently: frames must never interleave. Must
+     * give up with an error rather than block past deadline_ns
+     * (CLOCK_MONOTONIC nanoseconds; 0 = no deadline); a frame only partly
+     * sent breaks the connection, so close it then. target: the instance id a
+     * request or cancel frame is addressed to, for transports that route by
+     * it (NATS); NULL for other frames. */
+    isorun_error *(*send)(void *impl, const uint8_t *frame, size_t len, const char *target, uint64_t deadline_ns);
+    /* Waits for the next whole frame and returns it in *frame (malloc'd; the
+     * caller frees it). Refuses a frame whose body exceeds max_body (see
+     * isorun_frame_size). Only one thread calls recv at a time. When the
+     * connection is closed (locally or by the peer), returns an error. */
+    isorun_error *(*recv)(void *impl, uint32_t max_body, uint8_t **frame, size_t *len);
+    /* Makes a blocked recv and every later send/recv fail promptly. May be
+     * called from any thread, more than once. */
+    void (*close)(void *impl);
+    /* Frees impl, after close, when no call of the other ops runs. */
+    void (*free)(void *impl);
+    /* Optional (may be NULL): who is at the other end, for logs. */
+    const char *(*describe)(void *impl);
+} isorun_transport_ops;
+
+/* Limits and timeouts of one transport or server (NULL or zero fields:
+ * defaults). */
+typedef struct isorun_rpc_options {
+    uint32_t max_frame_bytes;   /* largest frame body sent or accepted; 0 = ISORUN_DEFAULT_MAX_FRAME */
+    uint64_t max_decoded_bytes; /* host memory one message may decode into; 0 = 64 MiB */
+    uint64_t call_timeout_ns;   /* longest a call waits when its caller has no earlier deadline; 0 = 30 s */
+} isorun_rpc_options;
+
+/* Wraps an embedder's connection. On error, ops->free(impl) has run. */
+isorun_error *isorun_transport_new(const isorun_transport_ops *ops, void *impl, const isorun_rpc_options *opts,
+                                   isorun_transport **out);
+/* Two connected in-process ends: what one sends, the other receives. Calls
+ * over a pair run on the calling thread (no thread hand-off). */
+isorun_error *isorun_transport_pair(const isorun_rpc_options *opts, isorun_transport **a, isorun_transport **b);
+/* Connects to a peer: tcp://HOST:PORT, unix:///PATH or nats://HOST:PORT.
+ * Waits at most opts->call_timeout_ns to connect. ISORUN_ERR_IO naming the
+ * address when nothing answers there; ISORUN_ERR_ARGUMENT for a bad URL. */
+isorun_error *isorun_transport_dial(const char *url, const isorun_rpc_options *opts, isorun_transport **out);
+/* Reference counting: links and servers using a transport keep it alive. The
+ * last free closes the connection. */
+isorun_transport *isorun_transport_ref(isorun_transport *t);
+void isorun_transport_free(isorun_transport *t);
+/* Closes the connection now: calls waiting on it fail with status
+ * "unavailable", later calls too. The handle stays valid until freed. */
+void isorun_transport_close(isorun_transport *t);
+/* "tcp 127.0.0.1:7000" and the like. Never NULL. */
+const char *isorun_transport_describe(const isorun_transport *t);
+
+/* Calls function `function` of the instance registered as remote_id at the
+ * peer, from the host. type is the function's signature as the caller knows
+ * it (checked by the callee against its own: ISORUN_ERR_TYPE_MISMATCH when
+ * they differ). Waits at most timeout_ns (0 = the transport's call timeout).
+ * A remote failure is an error whose code follows the remote status
+ * (docs/protocol.md) and whose message starts with "remote <status>: ". */
+isorun_error *isorun_transport_call(isorun_transport *t, const char *remote_id, const char *function,
+                                    const isorun_functype *type, const isorun_val *args, isorun_val *results,
+                                    uint64_t timeout_ns);
+
+/* A source of incoming connections an embedder implements. */
+typedef struct isorun_listener_ops {
+    const char *name;
+    /* Waits for the next connection; returns its ops and impl. After close,
+     * returns an error. */
+    isorun_error *(*accept)(void *impl, const isorun_transport_ops **ops, void **conn_impl);
+    /* Optional (NULL for listeners that do not route by id): the server
+     * tells which instance ids it serves, as they come and go, so a
+     * listener that routes by id (NATS: one subject per id) can subscribe. */
+    isorun_error *(*advertise)(void *impl, const char *id);
+    void (*withdraw)(void *impl, const char *id);
+    void (*close)(void *impl);
+    void (*free)(void *impl);
+    /* Optional: the address it listens on, for logs. */
+    const char *(*describe)(void *impl);
+} isorun_listener_ops;
+
+/* Wraps an embedder's listener. On error, ops->free(impl) has run. */
+isorun_error *isorun_listener_new(const isorun_listener_ops *ops, void *impl, isorun_listener **out);
+/* Listens on tcp://HOST:PORT (port 0: any free port), unix:///PATH (a stale
+ * socket file left by a dead process is replaced) or nats://HOST:PORT. */
+isorun_error *isorun_listen(const char *url, const isorun_rpc_options *opts, isorun_listener **out);
+/* The address actually listened on, e.g. "tcp://127.0.0.1:41234" when port 0
+ * was asked for: what a peer dials. Never NULL. */
+const char *isorun_listener_url(const isorun_listener *l);
+/* Closes and frees a listener not given to a server. */
+void isorun_listener_free(isorun_listener *l);
+
+/* ------------------------------------------------------------------------
+ * Serving a runtime's registry to remote callers
+ *
+ * A server answers the calls that arrive on its listeners' connections and
+ * on transports attached to it, by running the target instance (found in the
+ * runtime's registry by id) under that instance's budget and the caller's
+ * deadline. Calls into one instance run one at a time; calls into different
+ * instances run in parallel on a bounded pool of worker threads.
+ * docs/protocol.md describes what callers see in every case.
+ * ------------------------------------------------------------------------ */
+
+typedef struct isorun_server isorun_server;
+
+typedef struct isorun_server_config {
+    uint32_t workers;    /* threads running calls; 0 = 8 */
+    uint32_t max_queued; /* calls waiting for a worker before "overloaded"; 0 = 1024 */
+    isorun_rpc_options rpc; /* for accepted connections */
+    /* How long isorun_server_free lets running calls finish before it
+     * interrupts them; 0 = 5 s. */
+    uint64_t shutdown_grace_ns;
+    /* One line per lifecycle event (listening, connection opened/closed,
+     * shutting down, stopped); NULL = silent. Called from server threads. */
+    void (*log)(void *log_data, const char *line);
+    void *log_data;
+} isorun_server_config;
+
+/* A server for rt's registry (cfg may be NULL). */
+isorun_error *isorun_server_new(isorun_runtime *rt, const isorun_server_config *cfg, isorun_server **out);
+/* Accepts connections from l and serves each; the server owns l from now on
+ * (also on error). */
+isorun_error *isorun_server_listen(isorun_server *s, isorun_listener *l);
+/* Serves the calls arriving on t (which stays usable for calls the other
+ * way). The server takes a reference. A transport has at most one server. */
+isorun_error *isorun_server_attach(isorun_server *s, isorun_transport *t);
+/* Shuts down: stops accepting, answers queued calls with "shutting-down",
+ * lets running calls finish (interrupting them after the grace period),
+ * sends their responses, closes its connections and frees. */
+void isorun_server_free(isorun_server *s);
+
+/* ------------------------------------------------------------------------
+ * Remote links
+ * ------------------------------------------------------------------------ */
+
+/* Satisfies every function import from module `import_module` with a stub
+ * that calls the function of the same name of the instance registered as
+ * remote_id at the other end of t. A stub encodes the arguments, sends them,
+ * waits (at most until the calling guest's deadline, and at most the
+ * transport's call timeout), and returns the results — or makes the guest's
+ * call trap: with the remote trap code when the callee trapped, otherwise
+ * ISORUN_TRAP_HOST with a message naming the import, the remote id and the
+ * remote status ("remote call-cycle: ..."). Signatures are checked by the
+ * callee on every call (type fingerprints). The builder keeps a reference to
+ * t. Only numeric (i32/i64/f32/f64) signatures can be linked. */
+isorun_error *isorun_builder_link_remote(isorun_builder *b, const char *import_module, isorun_transport *t,
+                                         const char *remote_id);
+
 #ifdef __cplusplus
 }
 #endif

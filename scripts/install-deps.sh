@@ -18,9 +18,10 @@ guest_packages=(
     wabt                      # wat2wasm for the .wat test guests
 )
 # Later issues add their needs here:
-#   RPC over NATS:          nats-server libnats-dev
 #   component-model guests: @bytecodealliance/jco from npm (see npm_packages below)
-extra_packages=()
+extra_packages=(
+    libnats-dev nats-server # RPC over NATS: the libnats client (ISORUN_NATS) and a server the tests start
+)
 
 # npm packages installed into the repo's node_modules (none yet; jco will be
 # pinned here to an exact version, e.g. @bytecodealliance/jco@1.35.0).

@@ -58,4 +58,64 @@ isorun_error *tp_frame_header_read(const uint8_t *in, size_t len, uint32_t max_b
  * exactly the bytes that follow it. */
 isorun_error *tp_frame_check(const uint8_t *frame, size_t len, uint32_t max_body, tp_frame_header *out);
 
+/* ------------------------------------------------------------------------
+ * Addresses (url.c)
+ * ------------------------------------------------------------------------ */
+
+typedef enum tp_scheme { TP_URL_TCP, TP_URL_UNIX, TP_URL_NATS } tp_scheme;
+
+typedef struct tp_url {
+    tp_scheme scheme;
+    char host[256]; /* tcp, nats (IPv6 without brackets) */
+    char port[8];   /* tcp, nats */
+    char path[108]; /* unix: an absolute path that fits sockaddr_un */
+} tp_url;
+
+/* ISORUN_ERR_ARGUMENT saying what is wrong and what is expected. */
+isorun_error *tp_url_parse(const char *url, tp_url *out);
+/* "tcp://h:p/ID" -> "tcp://h:p" and "ID" (both malloc'd); the id is what
+ * follows the last '/', so "unix:///run/x.sock/ID" works too. */
+isorun_error *tp_url_split_id(const char *url, char **address, char **id);
+
+/* ------------------------------------------------------------------------
+ * The in-process channel pair (local.c)
+ * ------------------------------------------------------------------------ */
+
+extern const isorun_transport_ops tp_local_ops;
+
+isorun_error *tp_local_pair(void **a, void **b);
+
+/* Frames sent to `end` go to fn on the sending thread, synchronously,
+ * instead of its recv queue (the bytes are the sender's: copy what must
+ * outlive the call). NULL fn: back to queueing. Closing the end stops
+ * deliveries and waits for those running on other threads. */
+typedef void (*tp_local_receiver)(void *ctx, const uint8_t *frame, size_t len);
+void tp_local_set_receiver(void *end, tp_local_receiver fn, void *ctx);
+
+/* ------------------------------------------------------------------------
+ * TCP and Unix sockets (sockets.c, stream.c)
+ * ------------------------------------------------------------------------ */
+
+extern const isorun_transport_ops tp_stream_ops;
+extern const isorun_listener_ops tp_socket_listener_ops;
+
+/* A stream transport over connected socket fd (taken over, also on error). */
+isorun_error *tp_stream_new(int fd, const char *label, void **out);
+/* u is the parsed url (TCP or Unix). Connecting waits at most timeout_ns
+ * (0 = 30 s). */
+isorun_error *tp_socket_dial(const char *url, const tp_url *u, uint64_t timeout_ns, void **impl);
+isorun_error *tp_socket_listen(const char *url, const tp_url *u, void **impl);
+
+/* ------------------------------------------------------------------------
+ * NATS (nats.c; without ISORUN_NATS these fail with a clear error)
+ * ------------------------------------------------------------------------ */
+
+extern const isorun_transport_ops tp_nats_ops;
+extern const isorun_listener_ops tp_nats_listener_ops;
+
+isorun_error *tp_nats_dial(const char *url, const tp_url *u, uint64_t timeout_ns, void **impl);
+isorun_error *tp_nats_listen(const char *url, const tp_url *u, uint64_t timeout_ns, void **impl);
+/* "isorun.rpc.<id, escaped>": the subject an instance id is served on. */
+isorun_error *tp_nats_subject(const char *id, char **out);
+
 #endif /* ISORUN_TRANSPORT_H */

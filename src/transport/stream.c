@@ -1,0 +1,199 @@
+/*
+ * stream.c — frames over a connected stream socket (TCP or Unix): the
+ * transport ops for one connection.
+ *
+ * Sends are serialized by a mutex so frames never interleave, and bounded by
+ * the caller's deadline: the socket is written with MSG_DONTWAIT and polled,
+ * so a peer that stops reading cannot hold a sender for ever. A frame cut off
+ * half-way leaves the stream unusable, so that closes the connection.
+ *
+ * Receives are buffered (one read usually brings several small frames) and
+ * check each header before allocating for its body. close() shuts the socket
+ * down, which wakes a blocked read; the descriptor itself is only closed in
+ * free, so it cannot be reused by another connection while a thread still
+ * uses this one.
+ */
+#include "transport.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define READ_BUFFER (64 * 1024)
+
+typedef struct stream {
+    int fd;
+    atomic_bool closed;
+    pthread_mutex_t send_mu;
+    /* Receive buffer: bytes [pos, len) are read but not yet consumed. */
+    uint8_t *buf;
+    size_t pos, len;
+    char label[200];
+} stream;
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+isorun_error *tp_stream_new(int fd, const char *label, void **out) {
+    stream *s = calloc(1, sizeof *s);
+    uint8_t *buf = malloc(READ_BUFFER);
+    if (!s || !buf || pthread_mutex_init(&s->send_mu, NULL) != 0) {
+        free(s);
+        free(buf);
+        close(fd);
+        return isr_error_nomem();
+    }
+    s->fd = fd;
+    s->buf = buf;
+    atomic_init(&s->closed, false);
+    snprintf(s->label, sizeof s->label, "%s", label);
+    *out = s;
+    return NULL;
+}
+
+static void stream_close(void *impl) {
+    stream *s = impl;
+    if (!atomic_exchange(&s->closed, true)) shutdown(s->fd, SHUT_RDWR);
+}
+
+static isorun_error *stream_send(void *impl, const uint8_t *frame, size_t len, const char *target,
+                                 uint64_t deadline_ns) {
+    (void)target;
+    stream *s = impl;
+    pthread_mutex_lock(&s->send_mu);
+    size_t sent = 0;
+    isorun_error *err = NULL;
+    while (sent < len) {
+        if (atomic_load(&s->closed)) {
+            err = isr_error(ISORUN_ERR_IO, "%s: the connection is closed", s->label);
+            break;
+        }
+        ssize_t n = send(s->fd, frame + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* The peer is not reading fast enough: wait for room, but not
+             * past the deadline. */
+            int timeout_ms = -1;
+            if (deadline_ns) {
+                uint64_t now = now_ns();
+                if (now >= deadline_ns) {
+                    err = isr_trap(ISORUN_TRAP_DEADLINE, "%s: the peer did not take the frame before the deadline "
+                                                         "(it stopped reading)", s->label);
+                    break;
+                }
+                uint64_t left_ms = (deadline_ns - now + 999999) / 1000000;
+                timeout_ms = left_ms > 60000 ? 60000 : (int)left_ms;
+            }
+            struct pollfd p = {s->fd, POLLOUT, 0};
+            poll(&p, 1, timeout_ms);
+            continue;
+        }
+        err = isr_error(ISORUN_ERR_IO, "%s: sending failed: %s", s->label, n < 0 ? strerror(errno) : "no progress");
+        break;
+    }
+    pthread_mutex_unlock(&s->send_mu);
+    /* Part of a frame went out: the stream cannot be resynchronized. */
+    if (err && sent > 0) stream_close(s);
+    return err;
+}
+
+/* Reads until at least `want` unconsumed bytes are buffered (want <=
+ * READ_BUFFER). */
+static isorun_error *fill(stream *s, size_t want) {
+    if (s->len - s->pos >= want) return NULL;
+    if (s->pos) {
+        memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+        s->len -= s->pos;
+        s->pos = 0;
+    }
+    while (s->len < want) {
+        ssize_t n = recv(s->fd, s->buf + s->len, READ_BUFFER - s->len, 0);
+        if (n > 0) {
+            s->len += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (atomic_load(&s->closed)) return isr_error(ISORUN_ERR_IO, "%s: the connection was closed", s->label);
+        if (n == 0)
+            return isr_error(ISORUN_ERR_IO, "%s: the peer closed the connection%s", s->label,
+                             s->len ? " in the middle of a frame" : "");
+        return isr_error(ISORUN_ERR_IO, "%s: receiving failed: %s", s->label, strerror(errno));
+    }
+    return NULL;
+}
+
+static isorun_error *stream_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+    stream *s = impl;
+    if (atomic_load(&s->closed)) return isr_error(ISORUN_ERR_IO, "%s: the connection is closed", s->label);
+    isorun_error *err = fill(s, TP_FRAME_HEADER_SIZE);
+    if (err) return err;
+    tp_frame_header h;
+    /* A bad header means the byte stream cannot be trusted past this point:
+     * the caller closes the connection. */
+    err = tp_frame_header_read(s->buf + s->pos, TP_FRAME_HEADER_SIZE, max_body, &h);
+    if (err) return isr_error_wrap(err, "%s", s->label);
+    size_t total = TP_FRAME_HEADER_SIZE + (size_t)h.body_len;
+    uint8_t *out = malloc(total);
+    if (!out) return isr_error_nomem();
+    if (total <= READ_BUFFER) {
+        if ((err = fill(s, total))) {
+            free(out);
+            return err;
+        }
+        memcpy(out, s->buf + s->pos, total);
+        s->pos += total;
+    } else {
+        /* Larger than the buffer: take what is buffered, read the rest
+         * straight into the frame. */
+        size_t have = s->len - s->pos;
+        memcpy(out, s->buf + s->pos, have);
+        s->pos = s->len = 0;
+        while (have < total) {
+            ssize_t n = recv(s->fd, out + have, total - have, 0);
+            if (n > 0) {
+                have += (size_t)n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            free(out);
+            return isr_error(ISORUN_ERR_IO, "%s: the connection ended in the middle of a frame", s->label);
+        }
+    }
+    *frame = out;
+    *len = total;
+    return NULL;
+}
+
+static void stream_free(void *impl) {
+    stream *s = impl;
+    stream_close(s);
+    close(s->fd);
+    pthread_mutex_destroy(&s->send_mu);
+    free(s->buf);
+    free(s);
+}
+
+static const char *stream_describe(void *impl) { return ((stream *)impl)->label; }
+
+const isorun_transport_ops tp_stream_ops = {
+    .name = "stream",
+    .send = stream_send,
+    .recv = stream_recv,
+    .close = stream_close,
+    .free = stream_free,
+    .describe = stream_describe,
+};
