@@ -11,6 +11,7 @@
 #ifndef ISORUN_RPC_H
 #define ISORUN_RPC_H
 
+#include "../runtime/runtime.h"
 #include "../transport/transport.h"
 #include "../util/util.h"
 
@@ -228,5 +229,93 @@ isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const rpc_functype 
 bool rpc_response_write_error(isr_buf *b, uint64_t id, isorun_rpc_status status, isorun_trap_code trap,
                               const char *message);
 isorun_error *rpc_response_read(const tp_frame_header *h, const uint8_t *body, size_t len, rpc_response *out);
+
+/* ------------------------------------------------------------------------
+ * Call chains (chain.c)
+ * ------------------------------------------------------------------------ */
+
+typedef struct rpc_chain {
+    uint32_t len;
+    uint64_t tokens[RPC_MAX_CHAIN];
+} rpc_chain;
+
+/* The chain of the request this thread is serving, or NULL. */
+const rpc_chain *rpc_chain_current(void);
+/* Makes chain this thread's current one; returns the one it replaces, for
+ * rpc_chain_leave. */
+const rpc_chain *rpc_chain_enter(const rpc_chain *chain);
+void rpc_chain_leave(const rpc_chain *previous);
+bool rpc_chain_contains(const rpc_chain *chain, uint64_t token);
+/* The same in every object of one process; differs between processes. */
+uint64_t rpc_process_salt(void);
+uint64_t rpc_instance_token(uint64_t salt, const void *instance);
+
+/* ------------------------------------------------------------------------
+ * Endpoints: the object behind isorun_transport (endpoint.c, call.c)
+ * ------------------------------------------------------------------------ */
+
+/* The server behind isorun_server (server.c). */
+typedef isorun_server rpc_server;
+
+/* Defaults applied. */
+void rpc_options_resolve(const isorun_rpc_options *in, isorun_rpc_options *out);
+
+/* Wraps a transport (ops, impl) for a server's accepted connection: its
+ * requests go to server, and on_closed(server, t) runs on the reader thread
+ * when the connection ends. */
+isorun_error *rpc_transport_accepted(const isorun_transport_ops *ops, void *impl, const isorun_rpc_options *opts,
+                                     rpc_server *server, isorun_transport **out);
+/* A new reference, or NULL when the last one is already gone (the transport
+ * is being destroyed). */
+isorun_transport *rpc_transport_try_ref(isorun_transport *t);
+/* Sends a whole frame (fails fast once the transport is closed). */
+isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
+                                 uint64_t deadline_ns);
+const isorun_rpc_options *rpc_transport_options(const isorun_transport *t);
+/* Attaches (server != NULL, taking an internal reference) or detaches. */
+isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server);
+
+/* A call from this side: encodes args by ft, sends to target.function,
+ * waits until deadline_ns (absolute CLOCK_MONOTONIC; 0 = the transport's
+ * call timeout from now), decodes results. chain: the hops to carry (may be
+ * NULL). Remote failures become errors as isorun_transport_call says. */
+isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const rpc_functype *ft,
+                       uint64_t fingerprint, const isorun_val *args, isorun_val *results, uint64_t deadline_ns,
+                       const rpc_chain *chain);
+
+/* ------------------------------------------------------------------------
+ * Serving (serve.c, server.c)
+ * ------------------------------------------------------------------------ */
+
+/* What answering one request needs. */
+typedef struct rpc_serve_ctx {
+    isorun_runtime *rt;
+    uint64_t salt;           /* rpc_process_salt() */
+    uint64_t max_decoded;    /* budget for decoding the arguments */
+    uint32_t max_frame;      /* largest response body */
+} rpc_serve_ctx;
+
+/* Answers one whole request frame: runs the call (or finds why not) and
+ * appends the whole response frame to out. arrived_ns: when the request
+ * arrived (its deadline counts from then). Returns false only when even an
+ * error response could not be built (out of memory). */
+bool rpc_serve_request(const rpc_serve_ctx *ctx, const uint8_t *frame, size_t len, uint64_t arrived_ns,
+                       isr_buf *out);
+
+/* A listener: ops and impl, and the address for logs (listener.c). */
+struct isorun_listener {
+    const isorun_listener_ops *ops;
+    void *impl;
+    char url[300];
+};
+
+/* Called by endpoints (on the reader thread, or on the sending thread for
+ * direct transports, with inline = true: the call then runs right there). */
+void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame, size_t len, bool inline_call);
+void rpc_server_cancel(rpc_server *s, isorun_transport *t, uint64_t id);
+rpc_server *rpc_server_ref(rpc_server *s);
+void rpc_server_release(rpc_server *s);
+/* An accepted connection ended (reader thread). */
+void rpc_server_connection_closed(rpc_server *s, isorun_transport *t);
 
 #endif /* ISORUN_RPC_H */

@@ -1,0 +1,527 @@
+/*
+ * endpoint.c — isorun_transport: one connection with the machinery that
+ * lets many calls share it in both directions.
+ *
+ * Outgoing calls register a pending entry under a fresh request id and wait
+ * on their own condition variable; incoming frames are dispatched by type:
+ * responses complete the pending entry with their id, requests go to the
+ * attached server (or are answered "unknown-instance" when none is
+ * attached), pings are answered with pongs.
+ *
+ * Frames come in one of two ways. A transport whose ops deliver through
+ * recv gets a reader thread. A local channel end gets a receiver instead
+ * (tp_local_set_receiver): frames arrive on the sending thread, so a call
+ * over a pair runs from request to response on the caller's thread.
+ *
+ * Lifetime: references are held by the embedder, by links, by servers and
+ * by server jobs answering a request. The last one closes the connection,
+ * joins the reader thread and frees. Code that runs while the transport may
+ * be on its way out (the reader, deliveries) takes references only with
+ * rpc_transport_try_ref.
+ */
+#include "rpc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PENDING_BUCKETS 64
+#define DEFAULT_CALL_TIMEOUT_NS (30ull * 1000000000ull)
+
+/* An outgoing call waiting for its response. Lives on the caller's stack. */
+typedef struct pending {
+    struct pending *next;
+    uint64_t id;
+    pthread_cond_t cv; /* CLOCK_MONOTONIC */
+    bool done;
+    uint8_t *frame; /* the response (malloc'd), when done without failure */
+    size_t len;
+    isorun_error *failure; /* the connection failed before the response came */
+} pending;
+
+struct isorun_transport {
+    atomic_uint refs;
+    const isorun_transport_ops *ops;
+    void *impl;
+    isorun_rpc_options opts;
+    bool direct; /* a local channel end: no reader thread */
+    bool has_reader;
+    pthread_t reader;
+
+    pthread_mutex_t mu;
+    bool closed;
+    char *close_reason; /* why it closed, for calls that come later */
+    uint64_t next_id;
+    pending *pending[PENDING_BUCKETS];
+    rpc_server *server; /* attached (internal reference) */
+    bool accepted;      /* a server's connection: tell it when it ends */
+    char label[160];
+};
+
+void rpc_options_resolve(const isorun_rpc_options *in, isorun_rpc_options *out) {
+    memset(out, 0, sizeof *out);
+    if (in) *out = *in;
+    if (!out->max_frame_bytes) out->max_frame_bytes = ISORUN_DEFAULT_MAX_FRAME;
+    if (!out->max_decoded_bytes) out->max_decoded_bytes = RPC_DEFAULT_MAX_DECODED;
+    if (!out->call_timeout_ns) out->call_timeout_ns = DEFAULT_CALL_TIMEOUT_NS;
+}
+
+const isorun_rpc_options *rpc_transport_options(const isorun_transport *t) { return &t->opts; }
+
+const char *isorun_transport_describe(const isorun_transport *t) { return t ? t->label : "(no transport)"; }
+
+/* ------------------------------------------------------------------------
+ * Closing
+ * ------------------------------------------------------------------------ */
+
+/* Marks the transport closed and fails every pending call with reason.
+ * Idempotent: the first reason is kept. */
+static void mark_closed(isorun_transport *t, const char *reason) {
+    pthread_mutex_lock(&t->mu);
+    if (!t->closed) {
+        t->closed = true;
+        t->close_reason = isr_strndup(reason, strlen(reason));
+    }
+    for (size_t b = 0; b < PENDING_BUCKETS; b++) {
+        for (pending *p = t->pending[b]; p; p = p->next) {
+            if (p->done) continue;
+            p->done = true;
+            p->failure = isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label, reason);
+            pthread_cond_signal(&p->cv);
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void isorun_transport_close(isorun_transport *t) {
+    if (!t) return;
+    mark_closed(t, "the connection was closed by this side");
+    t->ops->close(t->impl);
+}
+
+isorun_transport *isorun_transport_ref(isorun_transport *t) {
+    if (t) atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+    return t;
+}
+
+isorun_transport *rpc_transport_try_ref(isorun_transport *t) {
+    unsigned n = atomic_load(&t->refs);
+    while (n != 0)
+        if (atomic_compare_exchange_weak(&t->refs, &n, n + 1)) return t;
+    return NULL;
+}
+
+void isorun_transport_free(isorun_transport *t) {
+    if (!t || atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1) return;
+    mark_closed(t, "the transport was freed");
+    /* For a local channel end, close waits for deliveries running on other
+     * threads; the reader thread ends when recv fails. */
+    t->ops->close(t->impl);
+    if (t->has_reader) pthread_join(t->reader, NULL);
+    rpc_server *server = t->server;
+    t->server = NULL;
+    if (server) rpc_server_release(server);
+    t->ops->free(t->impl);
+    free(t->close_reason);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+}
+
+/* ------------------------------------------------------------------------
+ * Incoming frames
+ * ------------------------------------------------------------------------ */
+
+static pending **bucket(isorun_transport *t, uint64_t id) { return &t->pending[id % PENDING_BUCKETS]; }
+
+/* A response: hand it to the call waiting for it. own: frame is malloc'd
+ * and may be kept; otherwise it is copied. A response nobody waits for any
+ * more (the caller gave up) is dropped. */
+static void on_response(isorun_transport *t, const tp_frame_header *h, uint8_t *frame, size_t len, bool own) {
+    pthread_mutex_lock(&t->mu);
+    pending *p = *bucket(t, h->id);
+    while (p && p->id != h->id) p = p->next;
+    if (p && !p->done) {
+        uint8_t *copy = own ? frame : malloc(len);
+        if (copy) {
+            if (!own) memcpy(copy, frame, len);
+            p->frame = copy;
+            p->len = len;
+            frame = NULL;
+            own = false;
+        } else {
+            p->failure = isr_error_nomem();
+        }
+        p->done = true;
+        pthread_cond_signal(&p->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    if (own) free(frame);
+}
+
+/* A request when no server is attached: say so. */
+static void refuse_request(isorun_transport *t, uint64_t id) {
+    isr_buf b = {0};
+    if (rpc_response_write_error(&b, id, ISORUN_RPC_UNKNOWN_INSTANCE, ISORUN_TRAP_NONE,
+                                 "nothing serves calls on this connection: the peer has no server attached to it"))
+        isorun_error_free(rpc_transport_send(t, b.data, b.len, NULL, 0));
+    isr_buf_free(&b);
+}
+
+/* Dispatches one frame (already checked). own: see on_response; requests
+ * are always copied by the server if it keeps them. */
+static void on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *frame, size_t len, bool own) {
+    if (h->type == TP_FRAME_RESPONSE) {
+        on_response(t, h, frame, len, own);
+        return;
+    }
+    if (h->type == TP_FRAME_REQUEST || h->type == TP_FRAME_CANCEL) {
+        pthread_mutex_lock(&t->mu);
+        rpc_server *server = t->server ? rpc_server_ref(t->server) : NULL;
+        pthread_mutex_unlock(&t->mu);
+        if (server) {
+            if (h->type == TP_FRAME_REQUEST)
+                rpc_server_submit(server, t, frame, len, t->direct);
+            else
+                rpc_server_cancel(server, t, h->id);
+            rpc_server_release(server);
+        } else if (h->type == TP_FRAME_REQUEST) {
+            refuse_request(t, h->id);
+        }
+    } else if (h->type == TP_FRAME_PING && h->body_len <= 64) {
+        uint8_t pong[TP_FRAME_HEADER_SIZE + 64];
+        tp_frame_header_write(pong, TP_FRAME_PONG, h->body_len, h->id);
+        memcpy(pong + TP_FRAME_HEADER_SIZE, frame + TP_FRAME_HEADER_SIZE, h->body_len);
+        isorun_error_free(rpc_transport_send(t, pong, TP_FRAME_HEADER_SIZE + h->body_len, NULL, 0));
+    }
+    if (own) free(frame);
+}
+
+static void *reader_main(void *arg) {
+    isorun_transport *t = arg;
+    for (;;) {
+        uint8_t *frame = NULL;
+        size_t len = 0;
+        isorun_error *err = t->ops->recv(t->impl, t->opts.max_frame_bytes, &frame, &len);
+        tp_frame_header h;
+        if (!err) err = tp_frame_check(frame, len, t->opts.max_frame_bytes, &h);
+        if (err) {
+            /* The connection cannot deliver frames any more, or sent one
+             * that cannot be trusted: either way it is over. */
+            free(frame);
+            mark_closed(t, isorun_error_message(err));
+            isorun_error_free(err);
+            t->ops->close(t->impl);
+            break;
+        }
+        on_frame(t, &h, frame, len, true);
+    }
+    pthread_mutex_lock(&t->mu);
+    rpc_server *server = t->accepted && t->server ? rpc_server_ref(t->server) : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (server) {
+        rpc_server_connection_closed(server, t);
+        rpc_server_release(server);
+    }
+    return NULL;
+}
+
+/* Local channel deliveries, on the sending thread. */
+static void direct_receiver(void *ctx, const uint8_t *frame, size_t len) {
+    isorun_transport *t = ctx;
+    tp_frame_header h;
+    isorun_error *err = tp_frame_check(frame, len, t->opts.max_frame_bytes, &h);
+    if (err) {
+        isorun_error_free(err);
+        return;
+    }
+    on_frame(t, &h, (uint8_t *)frame, len, false);
+}
+
+/* ------------------------------------------------------------------------
+ * Making transports
+ * ------------------------------------------------------------------------ */
+
+static isorun_error *wrap(const isorun_transport_ops *ops, void *impl, const isorun_rpc_options *opts,
+                          rpc_server *server, bool accepted, isorun_transport **out) {
+    *out = NULL;
+    isorun_transport *t = calloc(1, sizeof *t);
+    if (!t || pthread_mutex_init(&t->mu, NULL) != 0) {
+        free(t);
+        ops->free(impl);
+        return isr_error_nomem();
+    }
+    atomic_init(&t->refs, 1);
+    t->ops = ops;
+    t->impl = impl;
+    rpc_options_resolve(opts, &t->opts);
+    t->direct = ops == &tp_local_ops;
+    t->accepted = accepted;
+    snprintf(t->label, sizeof t->label, "%s", ops->describe ? ops->describe(impl) : ops->name ? ops->name : "?");
+    if (server) t->server = rpc_server_ref(server);
+    if (t->direct) {
+        tp_local_set_receiver(impl, direct_receiver, t);
+    } else {
+        int rc = pthread_create(&t->reader, NULL, reader_main, t);
+        if (rc != 0) {
+            if (t->server) rpc_server_release(t->server);
+            ops->free(impl);
+            pthread_mutex_destroy(&t->mu);
+            free(t);
+            return isr_error(ISORUN_ERR_NOMEM, "cannot start a thread for the connection: %s", strerror(rc));
+        }
+        t->has_reader = true;
+    }
+    *out = t;
+    return NULL;
+}
+
+isorun_error *isorun_transport_new(const isorun_transport_ops *ops, void *impl, const isorun_rpc_options *opts,
+                                   isorun_transport **out) {
+    if (!out) {
+        if (ops && ops->free) ops->free(impl);
+        return isr_error(ISORUN_ERR_ARGUMENT, "isorun_transport_new: out is required");
+    }
+    *out = NULL;
+    if (!ops || !ops->send || !ops->recv || !ops->close || !ops->free) {
+        if (ops && ops->free) ops->free(impl);
+        return isr_error(ISORUN_ERR_ARGUMENT, "isorun_transport_new: send, recv, close and free are all required");
+    }
+    return wrap(ops, impl, opts, NULL, false, out);
+}
+
+isorun_error *rpc_transport_accepted(const isorun_transport_ops *ops, void *impl, const isorun_rpc_options *opts,
+                                     rpc_server *server, isorun_transport **out) {
+    return wrap(ops, impl, opts, server, true, out);
+}
+
+isorun_error *isorun_transport_pair(const isorun_rpc_options *opts, isorun_transport **a, isorun_transport **b) {
+    if (!a || !b) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_transport_pair: a and b are required");
+    *a = *b = NULL;
+    void *ea, *eb;
+    isorun_error *err = tp_local_pair(&ea, &eb);
+    if (err) return err;
+    err = wrap(&tp_local_ops, ea, opts, NULL, false, a);
+    if (err) {
+        tp_local_ops.free(eb);
+        return err;
+    }
+    err = wrap(&tp_local_ops, eb, opts, NULL, false, b);
+    if (err) {
+        isorun_transport_free(*a);
+        *a = NULL;
+    }
+    return err;
+}
+
+isorun_error *isorun_transport_dial(const char *url, const isorun_rpc_options *opts, isorun_transport **out) {
+    if (!out) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_transport_dial: out is required");
+    *out = NULL;
+    tp_url u;
+    isorun_error *err = tp_url_parse(url, &u);
+    if (err) return err;
+    isorun_rpc_options o;
+    rpc_options_resolve(opts, &o);
+    void *impl;
+    const isorun_transport_ops *ops;
+    if (u.scheme == TP_URL_NATS) {
+        ops = &tp_nats_ops;
+        err = tp_nats_dial(url, &u, o.call_timeout_ns, &impl);
+    } else {
+        ops = &tp_stream_ops;
+        err = tp_socket_dial(url, &u, o.call_timeout_ns, &impl);
+    }
+    if (err) return err;
+    return wrap(ops, impl, &o, NULL, false, out);
+}
+
+isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server) {
+    pthread_mutex_lock(&t->mu);
+    if (server && t->server) {
+        pthread_mutex_unlock(&t->mu);
+        return isr_error(ISORUN_ERR_ARGUMENT, "%s already has a server attached", t->label);
+    }
+    rpc_server *old = t->server;
+    t->server = server ? rpc_server_ref(server) : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (old) rpc_server_release(old);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Sending and calling
+ * ------------------------------------------------------------------------ */
+
+isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
+                                 uint64_t deadline_ns) {
+    pthread_mutex_lock(&t->mu);
+    bool closed = t->closed;
+    isorun_error *err = closed ? isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
+                                           t->close_reason ? t->close_reason : "closed")
+                               : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (err) return err;
+    return t->ops->send(t->impl, frame, len, target, deadline_ns);
+}
+
+static uint64_t now_ns(void) { return isr_now_ns(); }
+
+/* A trap error whose message is ours alone (isr_trap would put the trap's
+ * generic message in front). */
+static isorun_error *deadline_trap(const char *fmt, ...) ISR_PRINTF(1, 2);
+static isorun_error *deadline_trap(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    isorun_error *err = isr_error_v(ISORUN_ERR_TRAP, fmt, ap);
+    va_end(ap);
+    if (err != isr_error_nomem()) err->trap = ISORUN_TRAP_DEADLINE;
+    return err;
+}
+
+/* The error a caller sees for a remote error response. */
+static isorun_error *remote_error(const isorun_transport *t, const rpc_response *resp, const char *target,
+                                  const char *function) {
+    isorun_error_code code = rpc_status_error_code(resp->status);
+    isorun_error *err = isr_error(code, "remote %s: %.*s (calling \"%s\" of '%s' over %s)",
+                                  isorun_rpc_status_name(resp->status), (int)resp->message_len, resp->message,
+                                  function, target, t->label);
+    if (code == ISORUN_ERR_TRAP && err != isr_error_nomem()) {
+        isorun_trap_code trap = resp->trap;
+        if (trap == ISORUN_TRAP_NONE)
+            trap = resp->status == ISORUN_RPC_DEADLINE_EXCEEDED ? ISORUN_TRAP_DEADLINE
+                   : resp->status == ISORUN_RPC_BUDGET_EXCEEDED ? ISORUN_TRAP_RESOURCE_LIMIT
+                                                                : ISORUN_TRAP_HOST;
+        err->trap = trap;
+    }
+    return err;
+}
+
+static isorun_error *decode_response(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
+                                     const char *function, const rpc_functype *ft, isorun_val *results) {
+    tp_frame_header h;
+    rpc_response resp;
+    isorun_error *err = tp_frame_check(frame, len, t->opts.max_frame_bytes, &h);
+    if (!err) err = rpc_response_read(&h, frame + TP_FRAME_HEADER_SIZE, h.body_len, &resp);
+    if (err)
+        return isr_error_wrap(err, "remote malformed-response: the response to \"%s\" of '%s' could not be read",
+                              function, target);
+    if (resp.status != ISORUN_RPC_OK) return remote_error(t, &resp, target, function);
+    rpc_reader r;
+    rpc_reader_init(&r, resp.results, resp.results_len, t->opts.max_decoded_bytes);
+    err = rpc_values_decode(&r, ft->nresults, ft->results, results);
+    if (err) return isr_error_wrap(err, "remote results of \"%s\" of '%s'", function, target);
+    return NULL;
+}
+
+static void pending_remove(isorun_transport *t, pending *p) {
+    for (pending **q = bucket(t, p->id); *q; q = &(*q)->next)
+        if (*q == p) {
+            *q = p->next;
+            return;
+        }
+}
+
+/* Tells the callee the caller gave up (best effort, bounded). */
+static void send_cancel(isorun_transport *t, uint64_t id, const char *target) {
+    uint8_t frame[TP_FRAME_HEADER_SIZE];
+    tp_frame_header_write(frame, TP_FRAME_CANCEL, 0, id);
+    isorun_error_free(rpc_transport_send(t, frame, sizeof frame, target, now_ns() + 100 * 1000000ull));
+}
+
+isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const rpc_functype *ft,
+                       uint64_t fingerprint, const isorun_val *args, isorun_val *results, uint64_t deadline_ns,
+                       const rpc_chain *chain) {
+    uint64_t start = now_ns();
+    uint64_t limit = start + t->opts.call_timeout_ns;
+    if (!deadline_ns || deadline_ns > limit) deadline_ns = limit;
+    if (deadline_ns <= start)
+        return deadline_trap("remote deadline-exceeded: no time left to call \"%s\" of '%s'", function, target);
+
+    pending p = {0};
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&p.cv, &attr);
+    pthread_condattr_destroy(&attr);
+    if (rc != 0) return isr_error_nomem();
+
+    pthread_mutex_lock(&t->mu);
+    p.id = ++t->next_id;
+    bool closed = t->closed;
+    if (!closed) {
+        p.next = *bucket(t, p.id);
+        *bucket(t, p.id) = &p;
+    }
+    isorun_error *err = closed ? isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
+                                           t->close_reason ? t->close_reason : "closed")
+                               : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (err) {
+        pthread_cond_destroy(&p.cv);
+        return err;
+    }
+
+    isr_buf frame = {0};
+    rpc_request req = {
+        .id = p.id,
+        .deadline_ns = deadline_ns - start,
+        .fingerprint = fingerprint,
+        .target = target,
+        .target_len = strlen(target),
+        .function = function,
+        .function_len = strlen(function),
+        .chain_len = chain ? chain->len : 0,
+    };
+    err = rpc_request_write(&frame, &req, chain ? chain->tokens : NULL, ft, args, t->opts.max_frame_bytes);
+    if (!err) {
+        err = rpc_transport_send(t, frame.data, frame.len, target, deadline_ns);
+        if (err && isorun_error_code_of(err) == ISORUN_ERR_IO && strncmp(isorun_error_message(err), "remote ", 7) != 0)
+            err = isr_error_wrap(err, "remote unavailable: calling \"%s\" of '%s'", function, target);
+    }
+    isr_buf_free(&frame);
+
+    pthread_mutex_lock(&t->mu);
+    if (!err) {
+        while (!p.done) {
+            struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+            if (pthread_cond_timedwait(&p.cv, &t->mu, &ts) == ETIMEDOUT && !p.done) break;
+        }
+    }
+    pending_remove(t, &p);
+    bool timed_out = !err && !p.done;
+    pthread_mutex_unlock(&t->mu);
+    pthread_cond_destroy(&p.cv);
+
+    if (timed_out) {
+        send_cancel(t, p.id, target);
+        return deadline_trap("remote deadline-exceeded: \"%s\" of '%s' did not answer within %llu ms (%s)", function,
+                             target, (unsigned long long)((deadline_ns - start + 500000) / 1000000), t->label);
+    }
+    if (err) return err;
+    if (p.failure) return p.failure;
+    err = decode_response(t, p.frame, p.len, target, function, ft, results);
+    free(p.frame);
+    return err;
+}
+
+isorun_error *isorun_transport_call(isorun_transport *t, const char *remote_id, const char *function,
+                                    const isorun_functype *type, const isorun_val *args, isorun_val *results,
+                                    uint64_t timeout_ns) {
+    if (!t || !remote_id || !function || !type || (type->nparams && !args) || (type->nresults && !results))
+        return isr_error(ISORUN_ERR_ARGUMENT,
+                         "isorun_transport_call: transport, remote id, function, type, args and results are required");
+    size_t n = (size_t)type->nparams + type->nresults;
+    const rpc_type *small[16];
+    const rpc_type **storage = n <= 16 ? small : malloc(n * sizeof *storage);
+    if (!storage) return isr_error_nomem();
+    rpc_functype ft;
+    uint64_t fingerprint = 0;
+    isorun_error *err = rpc_functype_of_core(type, storage, &ft);
+    if (!err) err = rpc_functype_fingerprint(&ft, &fingerprint);
+    if (!err)
+        err = rpc_call(t, remote_id, function, &ft, fingerprint, args, results,
+                       timeout_ns ? now_ns() + timeout_ns : 0, rpc_chain_current());
+    if (storage != small) free(storage);
+    return err;
+}

@@ -1,0 +1,100 @@
+/*
+ * rpc_test_util.h — shared by the remote-call tests: loading guests, making
+ * instances with links, timing.
+ */
+#ifndef ISORUN_TEST_RPC_UTIL_H
+#define ISORUN_TEST_RPC_UTIL_H
+
+#include "isorun.h"
+#include "../unit/check.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Exits with 77 (CTest: skipped) when the .wat guests were not built. */
+static inline void need_wat_guests(void) {
+    if (!ISORUN_WAT_GUESTS_BUILT) {
+        printf("skipped: the .wat guests were not built (install wabt)\n");
+        exit(77);
+    }
+}
+
+static inline uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline double ms_since(uint64_t start) { return (double)(now_ns() - start) / 1e6; }
+
+/* Prints an unexpected error (and frees it); returns whether there was one. */
+static inline int report_error(const char *what, isorun_error *err) {
+    if (!err) return 0;
+    fprintf(stderr, "    %s: %s: %s\n", what, isorun_error_code_name(isorun_error_code_of(err)),
+            isorun_error_message(err));
+    isorun_error_free(err);
+    return 1;
+}
+
+static inline isorun_module *load_guest(isorun_runtime *rt, const char *name) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.wasm", ISORUN_GUEST_DIR, name);
+    isorun_module *m = NULL;
+    if (report_error(path, isorun_module_load_file(rt, path, &m))) return NULL;
+    return m;
+}
+
+/* One link for make_instance: remote when transport is set, local when
+ * provider is. */
+typedef struct test_link {
+    const char *module;
+    isorun_transport *transport;
+    const char *remote_id;
+    isorun_instance *provider;
+} test_link;
+
+/* An instance of guest `name` registered as id (NULL: unregistered), with
+ * budget (NULL: none) and links. NULL on error (printed). */
+static inline isorun_instance *make_instance(isorun_runtime *rt, const char *name, const char *id,
+                                             const isorun_budget *budget, const test_link *links, size_t nlinks) {
+    isorun_module *m = load_guest(rt, name);
+    if (!m) return NULL;
+    isorun_builder *b = isorun_builder_new(rt, m);
+    isorun_module_free(m);
+    if (!b) return NULL;
+    isorun_instance *inst = NULL;
+    int failed = 0;
+    for (size_t i = 0; i < nlinks && !failed; i++) {
+        if (links[i].transport)
+            failed = report_error("link_remote", isorun_builder_link_remote(b, links[i].module, links[i].transport,
+                                                                            links[i].remote_id));
+        else
+            failed = report_error("link_local", isorun_builder_link_local(b, links[i].module, links[i].provider));
+    }
+    if (!failed && id) failed = report_error("set_id", isorun_builder_set_id(b, id));
+    if (!failed) isorun_builder_set_budget(b, budget);
+    if (!failed) failed = report_error("instantiate", isorun_builder_instantiate(b, &inst));
+    isorun_builder_free(b);
+    return failed ? NULL : inst;
+}
+
+/* Calls export fn with up to 2 i32 arguments and one i32 result (out may be
+ * NULL to ignore it). */
+static inline isorun_error *call_i32(isorun_instance *inst, const char *fn, size_t nargs, int32_t a, int32_t b,
+                                     int32_t *out) {
+    isorun_val args[2] = {isorun_val_i32(a), isorun_val_i32(b)};
+    isorun_val result = isorun_val_i32(0);
+    isorun_error *err = isorun_instance_call(inst, fn, args, nargs, &result, 1);
+    if (!err && out) *out = result.of.i32;
+    return err;
+}
+
+/* Calls export fn with no arguments and no results. */
+static inline isorun_error *call_void(isorun_instance *inst, const char *fn) {
+    return isorun_instance_call(inst, fn, NULL, 0, NULL, 0);
+}
+
+#endif /* ISORUN_TEST_RPC_UTIL_H */
