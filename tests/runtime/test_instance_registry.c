@@ -238,7 +238,9 @@ static void test_lookups_race_frees(void) {
      * it a little later, which frees it unless a reader holds it. */
     char id[16];
     int made = 0;
-    for (int round = 0; round < ROUNDS; round++) {
+    /* At least ROUNDS rounds, and on until the readers have found instances
+     * a few hundred times (threads may start late on a loaded machine). */
+    for (int round = 0; round < ROUNDS || (atomic_load(&rc.hits) < 300 && round < 100 * ROUNDS); round++) {
         snprintf(id, sizeof id, "slot-%d", round % SLOTS);
         isorun_instance *inst = make_ok(&fx, NULL);
         made++;
