@@ -199,8 +199,9 @@ bool rpc_serve_request(const rpc_serve_ctx *ctx, const uint8_t *frame, size_t le
     if (err) {
         /* The header's id is all we can answer to (0 when even that is
          * unreadable: the caller's request then times out). */
-        uint64_t id = len >= TP_FRAME_HEADER_SIZE ? h.id : 0;
-        if (len >= TP_FRAME_HEADER_SIZE && (frame[0] != TP_FRAME_MAGIC0 || frame[1] != TP_FRAME_MAGIC1)) id = 0;
+        uint64_t id = 0;
+        if (len >= TP_FRAME_HEADER_SIZE && frame[0] == TP_FRAME_MAGIC0 && frame[1] == TP_FRAME_MAGIC1)
+            for (int i = 0; i < 8; i++) id |= (uint64_t)frame[8 + i] << (8 * i);
         fail(&a, isorun_error_code_of(err) == ISORUN_ERR_LIMIT ? ISORUN_RPC_TOO_LARGE : ISORUN_RPC_MALFORMED_REQUEST,
              "%s", isorun_error_message(err));
         isorun_error_free(err);

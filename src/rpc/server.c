@@ -410,10 +410,8 @@ static void sync_advertised(isorun_server *s) {
             }
         }
         pthread_mutex_unlock(&s->mu);
-        if (ok) {
-            s->advertised[s->nadvertised++] = ids[i];
-            ids[i] = NULL;
-        }
+        char *copy = ok ? isr_strndup(ids[i], strlen(ids[i])) : NULL;
+        if (copy) s->advertised[s->nadvertised++] = copy;
     }
     for (size_t i = 0; i < s->nadvertised;) {
         if (has_id(ids, n, s->advertised[i])) {
