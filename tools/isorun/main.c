@@ -1,5 +1,8 @@
-/* main.c — the isorun command: dispatches to a subcommand. */
-#include "options.h"
+/* main.c — the isorun command: dispatches to a subcommand. A subcommand is
+ * one entry in the table below and one function taking the arguments after
+ * its name. */
+#include "cli.h"
+#include "report.h"
 #include "run.h"
 
 #include "isorun.h"
@@ -8,27 +11,51 @@
 #include <stdio.h>
 #include <string.h>
 
+typedef struct command {
+    const char *name;
+    const char *usage;   /* for the main help */
+    const char *summary;
+    int (*main)(int argc, char **argv); /* the arguments after the name */
+} command;
+
+static const command commands[] = {
+    {"run", "run [OPTIONS] FILE.wasm [ARGS...]", "run a WASI command (or --invoke an export)", run_command},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_main_help(void) {
+    printf("isorun %s — run WebAssembly in isolation\n\nusage:\n", isorun_version());
+    for (size_t i = 0; i < NCOMMANDS; i++) printf("  isorun %-36s %s\n", commands[i].usage, commands[i].summary);
+    printf("  isorun %-36s %s\n", "COMMAND --help", "the options of COMMAND");
+    printf("  isorun %-36s %s\n", "--help | -h", "this text");
+    printf("  isorun %-36s %s\n\n", "--version | -V", "print the version");
+    report_print_exit_statuses(stdout);
+}
+
 int main(int argc, char **argv) {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+    if (argc < 2) {
         print_main_help();
-        return argc < 2 ? CLI_EXIT_ERROR : 0;
+        return CLI_EXIT_ERROR;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_main_help();
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("isorun %s\n", isorun_version());
         return 0;
     }
-    if (strcmp(argv[1], "run") != 0) {
-        fprintf(stderr, "isorun: unknown command \"%s\" (see isorun --help)\n", argv[1]);
-        return CLI_EXIT_ERROR;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) != 0) continue;
+        /* A guest writing to a closed pipe should get EPIPE, not kill us. */
+        signal(SIGPIPE, SIG_IGN);
+        int status = commands[i].main(argc - 2, argv + 2);
+        /* Output the guest wrote through our stdio must not be lost silently. */
+        if (fflush(stdout) != 0 && status == 0) status = cli_error("writing stdout failed");
+        return status;
     }
-    /* A guest writing to a closed pipe should get EPIPE, not kill us. */
-    signal(SIGPIPE, SIG_IGN);
-    run_options options;
-    int status = run_options_parse(argc - 2, argv + 2, &options);
-    if (status == 0) status = run_module(&options);
-    else if (status < 0) status = 0; /* printed help */
-    run_options_free(&options);
-    if (fflush(stdout) != 0 && status == 0) status = CLI_EXIT_ERROR;
-    return status;
+    if (name[0] == '-') return cli_error("unknown option \"%s\" (see isorun --help)", name);
+    return cli_error("unknown command \"%s\" (see isorun --help)", name);
 }

@@ -1,227 +1,207 @@
-/* run.c — `isorun run`: load, link (WASI), instantiate, call, report. */
+/* run.c — `isorun run`: load the module, grant what the flags say, build
+ * the instance under its budget, call _start or --invoke's export, report.
+ * Only the public API (isorun.h) is used. */
 #include "run.h"
 
-#include "deadline.h"
+#include "cli.h"
+#include "legacy_run.h"
+#include "report.h"
+#include "run_options.h"
 #include "values.h"
-#include "wasi/wasi.h"
-#include "wasm/wasm.h"
 
-#include <errno.h>
-#include <stdio.h>
+#include "isorun.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-extern char **environ;
-
 /* Everything one run owns, freed together. */
 typedef struct run_state {
-    uint8_t *bytes;
-    size_t len;
-    wasm_module *module;
-    wasm_store *store;
-    wasi_ctx *wasi;
-    wasm_extern *imports;
-    wasm_instance *instance;
+    isorun_runtime *rt;
+    isorun_module *module;
+    isorun_builder *builder;
+    isorun_instance *instance;
+    isorun_val *args; /* --invoke's parsed arguments */
+    isorun_functype type; /* --invoke's export */
 } run_state;
 
 static void run_state_free(run_state *st) {
-    wasm_store_free(st->store); /* before the context its host functions use */
-    wasi_ctx_free(st->wasi);
-    wasm_module_free(st->module);
-    free(st->imports);
-    free(st->bytes);
+    isorun_instance_free(st->instance);
+    isorun_builder_free(st->builder);
+    isorun_module_free(st->module);
+    isorun_runtime_free(st->rt);
+    free(st->args);
 }
 
-static int report_error(const char *what, isorun_error *err) {
-    fprintf(stderr, "isorun: %s%s%s\n", what ? what : "", what ? ": " : "", isorun_error_message(err));
-    isorun_error_free(err);
-    return CLI_EXIT_ERROR;
+static bool imports_wasi(const isorun_module *m) {
+    isorun_item_info info;
+    for (size_t i = 0; isorun_module_import(m, i, &info); i++)
+        if (strcmp(info.module, "wasi_snapshot_preview1") == 0) return true;
+    return false;
 }
 
-/* The engine says "<trap>: in function <name or #index>"; the user reads
- * "isorun: trap: <trap> (in function <name or #index>)". */
-static void print_trap(const char *message) {
-    static const char marker[] = ": in function ";
-    const char *where = NULL;
-    for (const char *p = strstr(message, marker); p; p = strstr(p + 1, marker)) where = p;
-    if (where)
-        fprintf(stderr, "isorun: trap: %.*s (in function %s)\n", (int)(where - message), message,
-                where + sizeof marker - 1);
-    else
-        fprintf(stderr, "isorun: trap: %s\n", message);
-}
-
-/* The end of a call into the guest: its exit status, a trap, or an error. */
-static int finish_call(run_state *st, isorun_error *err) {
-    if (!err) return 0;
-    if (isorun_error_code_of(err) == ISORUN_ERR_EXIT) {
-        /* The context keeps the status too, should the error itself have
-         * been the shared out-of-memory one. */
-        uint32_t code = (uint32_t)isorun_error_exit_code(err);
-        if (code == 0) wasi_ctx_exited(st->wasi, &code);
-        isorun_error_free(err);
-        return (int)(code & 0xFF); /* what the OS keeps, as for a native program */
-    }
-    if (isorun_error_trap(err) != ISORUN_TRAP_NONE) {
-        print_trap(isorun_error_message(err));
-        isorun_error_free(err);
-        return CLI_EXIT_TRAP;
-    }
-    return report_error(NULL, err);
-}
-
-static int read_file(const char *path, run_state *st) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "isorun: cannot open %s: %s\n", path, strerror(errno));
-        return CLI_EXIT_ERROR;
-    }
-    size_t cap = 1 << 16;
-    st->bytes = malloc(cap);
-    for (size_t n; st->bytes && (n = fread(st->bytes + st->len, 1, cap - st->len, f)) > 0;) {
-        st->len += n;
-        if (st->len == cap) {
-            uint8_t *grown = cap <= SIZE_MAX / 2 ? realloc(st->bytes, cap * 2) : NULL;
-            if (!grown) {
-                free(st->bytes);
-                st->bytes = NULL;
-                break;
-            }
-            st->bytes = grown;
-            cap *= 2;
+/* The function export `name`, or false. */
+static bool find_export(const isorun_module *m, const char *name, isorun_functype *type) {
+    isorun_item_info info;
+    for (size_t i = 0; isorun_module_export(m, i, &info); i++)
+        if (info.kind == ISORUN_EXTERN_FUNC && strcmp(info.name, name) == 0) {
+            if (type) *type = info.type;
+            return true;
         }
-    }
-    int failed = !st->bytes || ferror(f);
-    fclose(f);
-    if (failed) {
-        fprintf(stderr, "isorun: cannot read %s\n", path);
-        return CLI_EXIT_ERROR;
-    }
-    return 0;
+    return false;
 }
 
-static int configure_wasi(const run_options *o, run_state *st) {
-    st->wasi = wasi_ctx_new();
-    if (!st->wasi) return report_error(NULL, isr_error_nomem());
-    for (unsigned c = 0; c < WASI_CAP_COUNT_; c++)
-        if (o->capabilities >> c & 1u) wasi_ctx_grant(st->wasi, (wasi_capability)c);
-    /* argv[0] is the file; with --invoke the ARGS are values, not argv. */
-    int argc = o->invoke ? 1 : 1 + o->nargs;
-    const char **argv = malloc(sizeof *argv * (size_t)argc);
-    if (!argv) return report_error(NULL, isr_error_nomem());
-    argv[0] = o->file;
-    for (int i = 1; i < argc; i++) argv[i] = o->args[i - 1];
-    isorun_error *err = wasi_ctx_set_args(st->wasi, argc, argv);
-    free(argv);
-    if (err) return report_error(NULL, err);
-    for (char **e = environ; o->env_inherit && e && *e; e++)
-        if (strchr(*e, '=') && **e != '=' && (err = wasi_ctx_add_env(st->wasi, *e))) return report_error(NULL, err);
-    for (int i = 0; i < o->nenv; i++)
-        if ((err = wasi_ctx_add_env(st->wasi, o->env[i]))) return report_error(NULL, err);
-    return 0;
-}
-
-static int resolve_imports(run_state *st) {
-    uint32_t n = wasm_module_import_count(st->module);
-    st->imports = calloc(n ? n : 1, sizeof *st->imports);
-    if (!st->imports) return report_error(NULL, isr_error_nomem());
-    for (uint32_t i = 0; i < n; i++) {
-        const wasm_import *imp = wasm_module_import(st->module, i);
-        if (imp->kind != WASM_EXTERN_FUNC || !wasi_is_module(imp->module, imp->module_len)) {
-            fprintf(stderr, "isorun: unknown import %s.%s (only %s functions are provided)\n", imp->module,
-                    imp->name, WASI_MODULE_NAME);
-            return CLI_EXIT_ERROR;
+/* "add, sum_check, count_vowels, ..." for messages: what could be invoked. */
+static void list_exports(const isorun_module *m, char *buf, size_t size) {
+    isorun_item_info info;
+    size_t used = 0, shown = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; isorun_module_export(m, i, &info) && used < size; i++) {
+        if (info.kind != ISORUN_EXTERN_FUNC || info.name[0] == '_') continue;
+        if (shown == 6) {
+            snprintf(buf + used, size - used, ", ...");
+            return;
         }
-        st->imports[i].kind = WASM_EXTERN_FUNC;
-        isorun_error *err = wasi_import_func(st->wasi, st->store, imp->name, imp->name_len,
-                                             wasm_module_type(st->module, imp->u.type_index), &st->imports[i].u.func);
-        if (err) return report_error(NULL, err);
+        int n = snprintf(buf + used, size - used, "%s%s", shown ? ", " : "", info.name);
+        if (n < 0) return;
+        used += (size_t)n;
+        shown++;
+    }
+}
+
+/* The function types of imports, for messages: "(i32 i64 -> f32)". */
+static void describe_type(const isorun_functype *t, char *buf, size_t size) {
+    size_t used = 0;
+    used += (size_t)snprintf(buf, size, "(");
+    for (uint32_t i = 0; i < t->nparams + t->nresults && used < size; i++) {
+        isorun_kind k = i < t->nparams ? t->params[i] : t->results[i - t->nparams];
+        const char *sep = i == t->nparams ? (i ? " -> " : "-> ") : i ? " " : "";
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, isorun_kind_name(k));
+    }
+    if (used < size && t->nresults == 0) used += (size_t)snprintf(buf + used, size - used, t->nparams ? " ->" : "->");
+    if (used < size) snprintf(buf + used, size - used, ")");
+}
+
+/* Every import must come from a module isorun run can provide; say which
+ * one cannot before anything is built. */
+static int check_imports(const run_options *o, const run_state *st) {
+    isorun_item_info info;
+    for (size_t i = 0; isorun_module_import(st->module, i, &info); i++) {
+        if (info.kind == ISORUN_EXTERN_FUNC && strcmp(info.module, "wasi_snapshot_preview1") == 0) continue;
+        if (info.kind != ISORUN_EXTERN_FUNC)
+            return cli_error("%s imports %s \"%s\".\"%s\": isorun run provides only functions", o->file,
+                             info.kind == ISORUN_EXTERN_MEMORY  ? "memory"
+                             : info.kind == ISORUN_EXTERN_TABLE ? "table"
+                                                                : "global",
+                             info.module, info.name);
+        char type[256];
+        describe_type(&info.type, type, sizeof type);
+        return cli_error("%s imports function \"%s\".\"%s\" %s, which nothing provides: isorun run provides "
+                         "wasi_snapshot_preview1 only",
+                         o->file, info.module, info.name, type);
     }
     return 0;
 }
 
-/* Looks up an exported function; NULL (and a message) when there is none. */
-static wasm_func *export_func(run_state *st, const char *name, bool required) {
-    wasm_extern ext;
-    if (wasm_instance_export(st->instance, name, &ext) && ext.kind == WASM_EXTERN_FUNC) return ext.u.func;
-    if (required) fprintf(stderr, "isorun: the module exports no function \"%s\"\n", name);
-    return NULL;
+static int no_start(const run_options *o, run_state *st) {
+    char exports[256];
+    list_exports(st->module, exports, sizeof exports);
+    return cli_error("%s exports no _start: use --invoke NAME to call one of its functions%s%s", o->file,
+                     exports[0] ? ": " : "", exports);
+}
+
+/* Before anything runs: --invoke's export exists and ARGS parse as its
+ * parameters. (A missing _start is reported after instantiation: the
+ * module's start function is code the user asked to run too.) */
+static int check_invoke(const run_options *o, run_state *st) {
+    char exports[256];
+    if (!find_export(st->module, o->invoke, &st->type)) {
+        list_exports(st->module, exports, sizeof exports);
+        return cli_error("%s exports no function \"%s\"%s%s", o->file, o->invoke,
+                         exports[0] ? "; it exports: " : "", exports);
+    }
+    const isorun_functype *t = &st->type;
+    if ((uint32_t)o->nargs != t->nparams)
+        return cli_error("%s takes %u argument%s, %d given", o->invoke, t->nparams, t->nparams == 1 ? "" : "s",
+                         o->nargs);
+    for (uint32_t i = 0; i < t->nparams + t->nresults; i++) {
+        isorun_kind k = i < t->nparams ? t->params[i] : t->results[i - t->nparams];
+        if (k != ISORUN_I32 && k != ISORUN_I64 && k != ISORUN_F32 && k != ISORUN_F64)
+            return cli_error("%s has a parameter or result that is not i32, i64, f32 or f64: it cannot be invoked "
+                             "from the command line",
+                             o->invoke);
+    }
+    st->args = calloc(t->nparams ? t->nparams : 1, sizeof *st->args);
+    if (!st->args) return cli_error("out of memory");
+    for (uint32_t i = 0; i < t->nparams; i++)
+        if (!cli_value_parse(o->args[i], t->params[i], &st->args[i]))
+            return cli_error("argument %u of %s: \"%s\" is not a valid %s", i + 1, o->invoke, o->args[i],
+                             isorun_kind_name(t->params[i]));
+    return 0;
+}
+
+static int build_instance(const run_options *o, run_state *st) {
+    st->builder = isorun_builder_new(st->rt, st->module);
+    if (!st->builder) return cli_error("out of memory");
+    isorun_builder_set_budget(st->builder, &o->budget);
+    /* A trap or exit in the start function is the guest's doing: report it
+     * as such; anything else is an instantiation error. */
+    return report_outcome(isorun_builder_instantiate(st->builder, &st->instance), o->file, o->grants);
 }
 
 static int invoke(const run_options *o, run_state *st) {
-    wasm_func *init = export_func(st, "_initialize", false);
-    if (init) {
-        int status = finish_call(st, wasm_call(st->store, init, NULL, NULL));
-        if (status || wasi_ctx_exited(st->wasi, NULL)) return status;
+    if (find_export(st->module, "_initialize", NULL)) {
+        int status = report_outcome(isorun_instance_call(st->instance, "_initialize", NULL, 0, NULL, 0), o->file,
+                                    o->grants);
+        if (status) return status;
     }
-    wasm_func *f = export_func(st, o->invoke, true);
-    if (!f) return CLI_EXIT_ERROR;
-    const wasm_functype *type = wasm_func_type(f);
-    if ((uint32_t)o->nargs != type->nparams) {
-        fprintf(stderr, "isorun: %s takes %u argument%s, %d given\n", o->invoke, type->nparams,
-                type->nparams == 1 ? "" : "s", o->nargs);
-        return CLI_EXIT_ERROR;
-    }
-    size_t nslots = type->nparams > type->nresults ? type->nparams : type->nresults;
-    wasm_slot *args = calloc(nslots ? nslots : 1, sizeof *args);
-    wasm_slot *results = calloc(nslots ? nslots : 1, sizeof *results);
-    int status = 0;
-    if (!args || !results) status = report_error(NULL, isr_error_nomem());
-    for (uint32_t i = 0; status == 0 && i < type->nparams; i++) {
-        uint8_t t = wasm_functype_params(type)[i];
-        if (!value_parse(o->args[i], t, &args[i])) {
-            fprintf(stderr, "isorun: argument %u of %s: \"%s\" is not a valid %s\n", i + 1, o->invoke, o->args[i],
-                    wasm_valtype_name(t));
-            status = CLI_EXIT_ERROR;
-        }
-    }
-    if (status == 0) status = finish_call(st, wasm_call(st->store, f, args, results));
-    if (status == 0 && !wasi_ctx_exited(st->wasi, NULL))
-        for (uint32_t i = 0; i < type->nresults; i++) value_print(stdout, wasm_functype_results(type)[i], results[i]);
-    free(args);
-    free(results);
+    const isorun_functype *t = &st->type;
+    isorun_val small[8];
+    isorun_val *results = t->nresults <= 8 ? small : calloc(t->nresults, sizeof *results);
+    if (!results) return cli_error("out of memory");
+    isorun_error *err = isorun_instance_call(st->instance, o->invoke, st->args, t->nparams, results, t->nresults);
+    int status = report_outcome(err, o->file, o->grants);
+    if (!err)
+        for (uint32_t i = 0; i < t->nresults; i++) cli_value_print(stdout, &results[i]);
+    if (results != small) free(results);
     return status;
 }
 
-int run_module(const run_options *o) {
+static int run_parsed(const run_options *o) {
     run_state st = {0};
-    int status = read_file(o->file, &st);
-    isorun_error *err = NULL;
-    if (status == 0 && (err = wasm_module_new(st.bytes, st.len, &st.module))) status = report_error(o->file, err);
-    atomic_int interrupt = 0;
-    wasm_store_config cfg = {.max_call_depth = o->max_stack, .max_memory_pages = o->max_memory_pages,
-                             .interrupt = o->timeout_ns ? &interrupt : NULL};
-    if (status == 0 && !(st.store = wasm_store_new(&cfg))) status = report_error(NULL, isr_error_nomem());
-    if (status == 0 && o->fuel_set) wasm_store_set_fuel(st.store, true, o->fuel);
-    if (status == 0) status = configure_wasi(o, &st);
-    if (status == 0) status = resolve_imports(&st);
-    deadline *watchdog = NULL;
-    if (status == 0 && o->timeout_ns && !(watchdog = deadline_start(&interrupt, o->timeout_ns))) {
-        fprintf(stderr, "isorun: cannot start the --timeout thread\n");
-        status = CLI_EXIT_ERROR;
+    isorun_runtime_config config = {.module_cache_entries = 1}; /* one module per process */
+    isorun_error *err = isorun_runtime_new(&config, &st.rt);
+    if (!err) err = isorun_module_load_file(st.rt, o->file, &st.module);
+    int status = err ? cli_error("%s", isorun_error_message(err)) : 0;
+    isorun_error_free(err);
+    if (status == 0 && imports_wasi(st.module)) {
+        /* Until the WASI system component is part of the library, WASI
+         * programs run on the engine's own WASI layer. */
+        run_state_free(&st);
+        return legacy_run(o);
     }
+    if (status == 0) status = check_imports(o, &st);
+    if (status == 0 && o->invoke) status = check_invoke(o, &st);
+    if (status == 0) status = build_instance(o, &st);
     if (status == 0) {
-        err = wasm_instantiate(st.store, st.module, st.imports, wasm_module_import_count(st.module), &st.instance);
-        /* A trap or proc_exit in the start function is the guest's doing. */
-        if (err && (isorun_error_trap(err) != ISORUN_TRAP_NONE || isorun_error_code_of(err) == ISORUN_ERR_EXIT))
-            status = finish_call(&st, err);
-        else if (err)
-            status = report_error(o->file, err);
-    }
-    if (status == 0 && st.instance) {
-        if (o->invoke) {
+        if (o->invoke)
             status = invoke(o, &st);
-        } else {
-            wasm_func *start = export_func(&st, "_start", false);
-            if (start) {
-                status = finish_call(&st, wasm_call(st.store, start, NULL, NULL));
-            } else {
-                fprintf(stderr, "isorun: %s exports no _start: use --invoke NAME to call a function\n", o->file);
-                status = CLI_EXIT_ERROR;
-            }
-        }
+        else if (!find_export(st.module, "_start", NULL))
+            status = no_start(o, &st);
+        else
+            status = report_outcome(isorun_instance_call(st.instance, "_start", NULL, 0, NULL, 0), o->file,
+                                    o->grants);
     }
-    deadline_stop(watchdog);
     run_state_free(&st);
+    return status;
+}
+
+int run_command(int argc, char **argv) {
+    run_options o;
+    int status = run_options_parse(argc, argv, &o);
+    if (status == 0)
+        status = run_parsed(&o);
+    else if (status < 0)
+        status = 0; /* printed the help */
+    run_options_free(&o);
     return status;
 }

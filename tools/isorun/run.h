@@ -1,11 +1,9 @@
-/* run.h — `isorun run`: load, link, instantiate and call a module. */
+/* run.h — the `isorun run` subcommand. */
 #ifndef ISORUN_CLI_RUN_H
 #define ISORUN_CLI_RUN_H
 
-#include "options.h"
-
-/* Runs the module as the options say; returns the process exit status
- * (the guest's, CLI_EXIT_ERROR or CLI_EXIT_TRAP). Reports to stderr. */
-int run_module(const run_options *o);
+/* Runs `isorun run` with the arguments after "run"; returns the exit
+ * status (see report.h). */
+int run_command(int argc, char **argv);
 
 #endif /* ISORUN_CLI_RUN_H */

@@ -1,4 +1,4 @@
-/* values.c — core wasm values as command-line text. */
+/* values.c — core wasm values as command-line text (see values.h). */
 #include "values.h"
 
 #include <errno.h>
@@ -13,64 +13,95 @@ static bool parse_int(const char *text, unsigned bits, uint64_t *out) {
     char *end;
     errno = 0;
     if (text[0] == '-') {
+        if (!(text[1] >= '0' && text[1] <= '9')) return false;
         long long v = strtoll(text, &end, 0);
         long long min = bits == 64 ? INT64_MIN : -(1LL << (bits - 1));
-        if (errno || *end || end == text || v < min) return false;
+        if (errno || *end || v < min) return false;
         *out = (uint64_t)v;
     } else {
-        if (text[0] == '+' || text[0] == ' ') return false;
+        if (!(text[0] >= '0' && text[0] <= '9')) return false; /* strtoull takes " 1", "+1" and "-1" */
         unsigned long long v = strtoull(text, &end, 0);
-        if (errno || *end || end == text || (bits < 64 && v >> bits)) return false;
+        if (errno || *end || (bits < 64 && v >> bits)) return false;
         *out = (uint64_t)v;
     }
     if (bits < 64) *out &= (UINT64_C(1) << bits) - 1;
     return true;
 }
 
-bool value_parse(const char *text, uint8_t type, wasm_slot *out) {
+/* "nan:0x..." with an optional sign: the bits of a NaN whose mantissa is
+ * the payload (which must be non-zero and fit the mantissa). */
+static bool parse_nan_payload(const char *text, unsigned mantissa_bits, unsigned total_bits, uint64_t *bits) {
+    bool negative = text[0] == '-';
+    if (text[0] == '-' || text[0] == '+') text++;
+    if (strncmp(text, "nan:0x", 6) != 0 || !text[6]) return false;
     char *end;
     errno = 0;
-    switch (type) {
-    case WASM_I32:
-        return parse_int(text, 32, out);
-    case WASM_I64:
-        return parse_int(text, 64, out);
-    case WASM_F32: {
-        float f = strtof(text, &end);
-        if (*end || end == text) return false; /* ERANGE still gives inf/0: accept */
-        uint32_t bits;
-        memcpy(&bits, &f, 4);
-        *out = bits;
+    unsigned long long payload = strtoull(text + 6, &end, 16);
+    if (errno || *end || payload == 0 || payload >> mantissa_bits) return false;
+    uint64_t exponent = ((UINT64_C(1) << (total_bits - 1 - mantissa_bits)) - 1) << mantissa_bits;
+    *bits = (negative ? UINT64_C(1) << (total_bits - 1) : 0) | exponent | payload;
+    return true;
+}
+
+/* strtod/strtof accept leading spaces; a value on the command line should
+ * not have them. */
+static bool plausible_float(const char *text) {
+    return text[0] && text[0] != ' ' && text[0] != '\t' && text[0] != '\n';
+}
+
+bool cli_value_parse(const char *text, isorun_kind kind, isorun_val *out) {
+    char *end;
+    uint64_t bits;
+    switch (kind) {
+    case ISORUN_I32:
+        if (!parse_int(text, 32, &bits)) return false;
+        *out = isorun_val_i32((int32_t)(uint32_t)bits);
+        return true;
+    case ISORUN_I64:
+        if (!parse_int(text, 64, &bits)) return false;
+        *out = isorun_val_i64((int64_t)bits);
+        return true;
+    case ISORUN_F32: {
+        float f;
+        if (parse_nan_payload(text, 23, 32, &bits)) {
+            uint32_t b32 = (uint32_t)bits;
+            memcpy(&f, &b32, 4);
+        } else {
+            if (!plausible_float(text)) return false;
+            f = strtof(text, &end); /* out of range gives inf or 0, as a wasm literal would */
+            if (*end || end == text) return false;
+        }
+        *out = isorun_val_f32(f);
         return true;
     }
-    case WASM_F64: {
-        double d = strtod(text, &end);
-        if (*end || end == text) return false;
-        uint64_t bits;
-        memcpy(&bits, &d, 8);
-        *out = bits;
+    case ISORUN_F64: {
+        double d;
+        if (parse_nan_payload(text, 52, 64, &bits)) {
+            memcpy(&d, &bits, 8);
+        } else {
+            if (!plausible_float(text)) return false;
+            d = strtod(text, &end);
+            if (*end || end == text) return false;
+        }
+        *out = isorun_val_f64(d);
         return true;
     }
-    case WASM_FUNCREF:
-    case WASM_EXTERNREF:
-        if (strcmp(text, "null") != 0) return false;
-        *out = 0;
-        return true;
     default:
         return false;
     }
 }
 
+/* A NaN: "nan" when its payload is the canonical one (only the top mantissa
+ * bit), otherwise "nan:0x<payload>"; with a '-' when the sign bit is set. */
+static void print_nan(FILE *out, bool negative, uint64_t payload, uint64_t canonical) {
+    if (payload == canonical)
+        fprintf(out, "%snan\n", negative ? "-" : "");
+    else
+        fprintf(out, "%snan:0x%" PRIx64 "\n", negative ? "-" : "", payload);
+}
+
 /* The shortest %.Ng that reads back to the same value. */
-static void print_float(FILE *out, double v, bool single) {
-    if (isnan(v)) {
-        fputs(signbit(v) ? "-nan\n" : "nan\n", out);
-        return;
-    }
-    if (isinf(v)) {
-        fputs(v < 0 ? "-inf\n" : "inf\n", out);
-        return;
-    }
+static void print_finite(FILE *out, double v, bool single) {
     char buf[64];
     for (int precision = 1; precision <= 17; precision++) {
         snprintf(buf, sizeof buf, "%.*g", precision, v);
@@ -79,33 +110,38 @@ static void print_float(FILE *out, double v, bool single) {
     fprintf(out, "%s\n", buf);
 }
 
-void value_print(FILE *out, uint8_t type, wasm_slot v) {
-    switch (type) {
-    case WASM_I32:
-        fprintf(out, "%" PRId32 "\n", (int32_t)(uint32_t)v);
+void cli_value_print(FILE *out, const isorun_val *v) {
+    switch (v->kind) {
+    case ISORUN_I32:
+        fprintf(out, "%" PRId32 "\n", v->of.i32);
         break;
-    case WASM_I64:
-        fprintf(out, "%" PRId64 "\n", (int64_t)v);
+    case ISORUN_I64:
+        fprintf(out, "%" PRId64 "\n", v->of.i64);
         break;
-    case WASM_F32: {
-        uint32_t bits = (uint32_t)v;
-        float f;
-        memcpy(&f, &bits, 4);
-        print_float(out, f, true);
-        break;
-    }
-    case WASM_F64: {
-        double d;
-        memcpy(&d, &v, 8);
-        print_float(out, d, false);
+    case ISORUN_F32: {
+        uint32_t bits;
+        memcpy(&bits, &v->of.f32, 4);
+        if (isnan(v->of.f32))
+            print_nan(out, bits >> 31, bits & 0x7FFFFFu, 0x400000u);
+        else if (isinf(v->of.f32))
+            fputs(v->of.f32 < 0 ? "-inf\n" : "inf\n", out);
+        else
+            print_finite(out, v->of.f32, true);
         break;
     }
-    case WASM_FUNCREF:
-    case WASM_EXTERNREF:
-        fputs(v ? "ref\n" : "null\n", out);
+    case ISORUN_F64: {
+        uint64_t bits;
+        memcpy(&bits, &v->of.f64, 8);
+        if (isnan(v->of.f64))
+            print_nan(out, bits >> 63, bits & ((UINT64_C(1) << 52) - 1), UINT64_C(1) << 51);
+        else if (isinf(v->of.f64))
+            fputs(v->of.f64 < 0 ? "-inf\n" : "inf\n", out);
+        else
+            print_finite(out, v->of.f64, false);
         break;
+    }
     default:
-        fprintf(out, "<%s>\n", wasm_valtype_name(type));
+        fprintf(out, "<%s>\n", isorun_kind_name(v->kind));
         break;
     }
 }

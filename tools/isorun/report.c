@@ -1,0 +1,71 @@
+/* report.c — exit statuses and the one line that explains them. */
+#include "report.h"
+
+#include "capabilities.h"
+#include "cli.h"
+
+#include <string.h>
+
+void report_print_exit_statuses(FILE *out) {
+    fprintf(out,
+            "exit status of `isorun run`:\n"
+            "  0-255  the guest's exit status (proc_exit's, modulo 256; 0 when _start\n"
+            "         returns; with --invoke, 0 when the function returns)\n"
+            "  %d    isorun failed: bad flags, unreadable or invalid module, unknown import,\n"
+            "         instantiation error (message on stderr: \"isorun: ...\")\n"
+            "  %d    the guest trapped (message on stderr: \"isorun: trap: ...\"), including\n"
+            "         --fuel, --timeout and --max-stack running out\n",
+            CLI_EXIT_ERROR, CLI_EXIT_TRAP);
+}
+
+/* The engine's trap messages read "<trap>: in function <name or #index>"
+ * (possibly with more detail before it); the user reads
+ * "isorun: trap: <trap> (in function <name or #index>)". */
+static void print_trap(const char *message) {
+    static const char marker[] = ": in function ";
+    const char *where = NULL;
+    for (const char *p = strstr(message, marker); p; p = strstr(p + 1, marker)) where = p;
+    if (where)
+        fprintf(stderr, "isorun: trap: %.*s (in function %s)\n", (int)(where - message), message,
+                where + sizeof marker - 1);
+    else
+        fprintf(stderr, "isorun: trap: %s\n", message);
+}
+
+/* For `import "wasi_snapshot_preview1"."clock_time_get" ...: ...`, the
+ * capability whose --allow would provide that function, if it is not
+ * granted already. */
+static const cli_capability *missing_capability(const char *message, unsigned grants) {
+    static const char prefix[] = "import \"wasi_snapshot_preview1\".\"";
+    const char *name = strstr(message, prefix);
+    if (!name) return NULL;
+    name += sizeof prefix - 1;
+    char function[64];
+    size_t len = strcspn(name, "\"");
+    if (len >= sizeof function) return NULL;
+    memcpy(function, name, len);
+    function[len] = '\0';
+    const cli_capability *cap = cli_capability_of_function(function);
+    return cap && !(grants & cap->grant) ? cap : NULL;
+}
+
+int report_outcome(isorun_error *err, const char *file, unsigned grants) {
+    if (!err) return 0;
+    int status;
+    if (isorun_error_code_of(err) == ISORUN_ERR_EXIT) {
+        status = isorun_error_exit_code(err) & 0xFF; /* what the OS keeps, as for a native program */
+    } else if (isorun_error_trap(err) != ISORUN_TRAP_NONE) {
+        print_trap(isorun_error_message(err));
+        status = CLI_EXIT_TRAP;
+    } else {
+        const cli_capability *cap = isorun_error_code_of(err) == ISORUN_ERR_UNLINKABLE
+                                        ? missing_capability(isorun_error_message(err), grants)
+                                        : NULL;
+        if (cap)
+            status = cli_error("%s: %s (--allow %s grants it)", file, isorun_error_message(err), cap->name);
+        else
+            status = cli_error("%s: %s", file, isorun_error_message(err));
+    }
+    isorun_error_free(err);
+    return status;
+}
