@@ -180,3 +180,9 @@ for e in "${ENGINES[@]}"; do
     cmp -s "$OUT/results/lines.native.cksum" "$OUT/results/lines.$e.cksum" || line+=" (output differs!)"
 done
 echo "$line"
+
+# ---- the embedding API (bench/runtime) ---------------------------------------
+# Instantiation latency and linked-call cost, measured through include/isorun.h.
+echo
+ninja -C "$BUILD" bench_runtime guests >/dev/null
+"$BUILD/bench/runtime/bench_runtime"
