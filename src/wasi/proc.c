@@ -1,30 +1,27 @@
-/* proc.c — proc_exit, sched_yield, and the stubs for what is not (yet or
- * ever) provided. */
+/* proc.c — proc_exit, proc_raise, sched_yield, and the sockets WASI
+ * preview 1 declares but this runtime does not provide. */
 #include "internal.h"
 
 #include <sched.h>
 
-WASI_HANDLER(wasi_fn_proc_exit) {
-    wasi_ctx *ctx = env;
-    uint32_t code = WASI_ARG_U32(0);
-    ctx->exited = true;
-    ctx->exit_code = code;
-    /* ISORUN_ERR_EXIT unwinds every wasm frame and comes out of wasm_call. */
-    isorun_error *err = isr_error(ISORUN_ERR_EXIT, "the guest exited with status %u", code);
-    if (err != isr_error_nomem()) err->exit_code = (int)code;
-    return err;
+uint32_t wasi_fn_proc_exit(wasi_call *c, const isorun_val *args) {
+    uint32_t code = WASI_ARG32(0);
+    c->st->exited = true;
+    c->st->exit_code = code;
+    /* ISORUN_ERR_EXIT unwinds every wasm frame and ends the embedder's call
+     * with the status (isorun_error_exit_code). */
+    c->raise = isorun_error_new_exit((int)code);
+    return WASI_ESUCCESS;
 }
 
-WASI_HANDLER(wasi_fn_sched_yield) {
+/* Signals are not part of the sandbox: nothing to raise them at. */
+uint32_t wasi_fn_proc_raise(wasi_call *c, const isorun_val *args) { return WASI_ENOSYS; }
+
+uint32_t wasi_fn_sched_yield(wasi_call *c, const isorun_val *args) {
     sched_yield();
-    WASI_RETURN(WASI_ESUCCESS);
+    return WASI_ESUCCESS;
 }
 
-/* Bound instead of a handler whose capability was not granted. */
-WASI_HANDLER(wasi_fn_notcapable) { WASI_RETURN(WASI_ENOTCAPABLE); }
-
-/* Preview 1 functions this layer does not implement yet. */
-WASI_HANDLER(wasi_fn_nosys) { WASI_RETURN(WASI_ENOSYS); }
-
-/* Sockets are not provided. */
-WASI_HANDLER(wasi_fn_notsup) { WASI_RETURN(WASI_ENOTSUP); }
+/* Sockets: preview 1 can only use sockets the host hands in, and isorun
+ * hands in none; ENOTSUP says "not provided" rather than "not granted". */
+uint32_t wasi_fn_sock_notsup(wasi_call *c, const isorun_val *args) { return WASI_ENOTSUP; }

@@ -1,6 +1,9 @@
 /*
- * wasi.h — the wasi layer's face: WASI preview 1 ("wasi_snapshot_preview1")
- * for guests of the core engine.
+ * wasi.h — WASI preview 1 bound straight to engine stores, for the isorun
+ * CLI until it runs on the public API (isorun_wasi_new in isorun.h, which
+ * is the component every embedder uses). The functions behind both are the
+ * same (src/wasi/functions.h); this header only adapts them to
+ * wasm_func_new_host. It goes away once tools/isorun no longer includes it.
  *
  * The embedder creates a wasi_ctx, fills in what the guest gets (argv,
  * environment, the host fds behind stdin/stdout/stderr, granted capabilities),
@@ -15,7 +18,8 @@
  * a trap; an embedder that prefers to refuse such modules at link time sets
  * wasi_ctx_set_strict_imports(), and then wasi_import_func() fails with an
  * error naming the import and the capability that would grant it.
- * Capabilities are read when an import is resolved: grant them first.
+ * The context's settings are read when the first import is resolved:
+ * configure it first.
  *
  * Writing to a closed pipe: the host process receives SIGPIPE unless it
  * ignores that signal. The library never changes signal dispositions; a
@@ -30,7 +34,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifndef WASI_MODULE_NAME
 #define WASI_MODULE_NAME "wasi_snapshot_preview1"
+#endif
 
 /* Every capability: X(enum suffix, name used by --allow, what it grants).
  * BASE is implicit and always granted. */
@@ -82,9 +88,8 @@ bool wasi_is_module(const char *module, size_t len);
  * (name[0..name_len): import names may contain NUL bytes),
  * bound to ctx. `expected` (may be NULL) is the import's declared type; when
  * it differs from WASI's signature the result is ISORUN_ERR_UNLINKABLE naming
- * both. Unknown names are ISORUN_ERR_UNLINKABLE too. Functions of preview 1
- * that this layer does not implement yet resolve to a stub returning ENOSYS
- * (52); sockets resolve to ENOTSUP (58). */
+ * both. Unknown names are ISORUN_ERR_UNLINKABLE too. Sockets resolve to
+ * functions returning ENOTSUP (58). */
 isorun_error *wasi_import_func(wasi_ctx *ctx, wasm_store *s, const char *name, size_t name_len,
                                const wasm_functype *expected, wasm_func **out);
 
