@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "legacy_run.h"
+#include "links.h"
 #include "report.h"
 #include "run_options.h"
 #include "values.h"
@@ -22,11 +23,13 @@ typedef struct run_state {
     isorun_instance *instance;
     isorun_val *args; /* --invoke's parsed arguments */
     isorun_functype type; /* --invoke's export */
+    cli_link_state links; /* --link's transports and providers */
 } run_state;
 
 static void run_state_free(run_state *st) {
     isorun_instance_free(st->instance);
     isorun_builder_free(st->builder);
+    cli_link_state_free(&st->links);
     isorun_module_free(st->module);
     isorun_runtime_free(st->rt);
     free(st->args);
@@ -87,6 +90,7 @@ static int check_imports(const run_options *o, const run_state *st) {
     isorun_item_info info;
     for (size_t i = 0; isorun_module_import(st->module, i, &info); i++) {
         if (info.kind == ISORUN_EXTERN_FUNC && strcmp(info.module, "wasi_snapshot_preview1") == 0) continue;
+        if (info.kind == ISORUN_EXTERN_FUNC && cli_links_cover(o->links, o->nlinks, info.module)) continue;
         if (info.kind != ISORUN_EXTERN_FUNC)
             return cli_error("%s imports %s \"%s\".\"%s\": isorun run provides only functions", o->file,
                              info.kind == ISORUN_EXTERN_MEMORY  ? "memory"
@@ -96,8 +100,8 @@ static int check_imports(const run_options *o, const run_state *st) {
         char type[256];
         describe_type(&info.type, type, sizeof type);
         return cli_error("%s imports function \"%s\".\"%s\" %s, which nothing provides: isorun run provides "
-                         "wasi_snapshot_preview1 only",
-                         o->file, info.module, info.name, type);
+                         "wasi_snapshot_preview1, and what --link %s=... links",
+                         o->file, info.module, info.name, type, info.module);
     }
     return 0;
 }
@@ -143,6 +147,8 @@ static int build_instance(const run_options *o, run_state *st) {
     st->builder = isorun_builder_new(st->rt, st->module);
     if (!st->builder) return cli_error("out of memory");
     isorun_builder_set_budget(st->builder, &o->budget);
+    int status = cli_links_apply(o->links, o->nlinks, st->rt, st->builder, &o->budget, &st->links);
+    if (status) return status;
     /* A trap or exit in the start function is the guest's doing: report it
      * as such; anything else is an instantiation error. */
     return report_outcome(isorun_builder_instantiate(st->builder, &st->instance), o->file, o->grants);
@@ -173,6 +179,10 @@ static int run_parsed(const run_options *o) {
     if (!err) err = isorun_module_load_file(st.rt, o->file, &st.module);
     int status = err ? cli_error("%s", isorun_error_message(err)) : 0;
     isorun_error_free(err);
+    if (status == 0 && imports_wasi(st.module) && o->nlinks > 0)
+        status = cli_error("%s is a WASI program: --link cannot be combined with WASI programs yet (they run outside "
+                           "the embedding API until its WASI component exists)",
+                           o->file);
     if (status == 0 && imports_wasi(st.module)) {
         /* Until the WASI system component is part of the library, WASI
          * programs run on the engine's own WASI layer. */

@@ -120,6 +120,16 @@ static int apply_max_stack(void *opts, const char *v) {
     return 0;
 }
 
+static int apply_link(void *opts, const char *v) {
+    run_options *o = opts;
+    cli_link *grown = append(o->links, &o->nlinks, sizeof *o->links);
+    if (!grown) return cli_error("out of memory");
+    o->links = grown;
+    int status = cli_link_parse(v, &o->links[o->nlinks]);
+    o->nlinks++; /* freed with the options even when malformed */
+    return status;
+}
+
 static const cli_flag run_flags[] = {
     {"--invoke", "NAME", "call export NAME instead of _start (after\n"
                          "_initialize, if exported); ARGS are its i32, i64,\n"
@@ -140,6 +150,13 @@ static const cli_flag run_flags[] = {
                               "while the guest is blocked in a host call)",
      apply_timeout},
     {"--max-stack", "DEPTH", "maximum nesting of wasm calls (default 10000)", apply_max_stack},
+    {"--link", "MODULE=TARGET", "satisfy the imports from MODULE with the exports\n"
+                                "of a remote instance, TARGET = ADDRESS/ID with\n"
+                                "ADDRESS tcp://HOST:PORT, unix:///PATH or\n"
+                                "nats://HOST:PORT (see isorun serve), or of\n"
+                                "TARGET = FILE.wasm run in this process with\n"
+                                "nothing granted (repeatable)",
+     apply_link},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -173,6 +190,8 @@ int run_options_parse(int argc, char **argv, run_options *o) {
 }
 
 void run_options_free(run_options *o) {
+    for (int i = 0; i < o->nlinks; i++) cli_link_free(&o->links[i]);
+    free(o->links);
     for (int i = 0; i < o->nmounts; i++) free(o->mounts[i].owned);
     free(o->mounts);
     free(o->env);

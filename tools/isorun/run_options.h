@@ -2,6 +2,8 @@
 #ifndef ISORUN_CLI_RUN_OPTIONS_H
 #define ISORUN_CLI_RUN_OPTIONS_H
 
+#include "links.h"
+
 #include "isorun.h"
 
 #include <stdbool.h>
@@ -27,6 +29,8 @@ typedef struct run_options {
     int nmounts;
     unsigned grants;       /* ISORUN_WASI_* per --allow */
     isorun_budget budget;  /* --fuel, --max-memory, --timeout, --max-stack */
+    cli_link *links;       /* --link, in order */
+    int nlinks;
 } run_options;
 
 /* Parses the arguments after "run". Returns 0 and fills *o; returns -1 when
