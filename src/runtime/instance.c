@@ -30,6 +30,7 @@ isorun_error *isr_instance_create(isorun_runtime *rt, isorun_module *m, const is
     if (budget) inst->budget = *budget;
     inst->metered = inst->budget.fuel != 0;
     atomic_init(&inst->interrupt, 0);
+    atomic_init(&inst->callee, NULL);
 
     wasm_store_config cfg;
     isr_budget_store_config(&inst->budget, &inst->interrupt, &cfg);
@@ -197,8 +198,16 @@ isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel) {
     return NULL;
 }
 
+/* Also raises the flag of the providers the call is inside (A -> B -> C):
+ * each is kept alive by its consumer's reference, and the caller holds the
+ * first. A narrow race remains: if the linked call returns between reading
+ * `callee` and raising its flag, and the provider at once starts a call for
+ * another thread, that call is the one interrupted. */
 void isorun_instance_interrupt(isorun_instance *inst) {
-    if (inst) atomic_store(&inst->interrupt, WASM_INTERRUPT_STOP);
+    for (int hops = 0; inst && hops < 64; hops++) {
+        atomic_store(&inst->interrupt, WASM_INTERRUPT_STOP);
+        inst = atomic_load(&inst->callee);
+    }
 }
 
 /* ------------------------------------------------------------------------

@@ -73,7 +73,9 @@ isorun_error *isr_link_trampoline(wasm_call_ctx *ctx, void *env, wasm_slot *slot
     if (err) return err;
     /* Arguments in, results out, in place: wasm_call copies the arguments
      * onto the provider's stack before it writes any result. */
+    atomic_store_explicit(&b->consumer->callee, p, memory_order_relaxed);
     err = wasm_call(p->store, b->func, slots, slots);
+    atomic_store_explicit(&b->consumer->callee, NULL, memory_order_relaxed);
     isr_instance_account(p, err);
     isr_instance_leave(p);
     if (!err || err->code == ISORUN_ERR_EXIT) return err; /* an exit ends the whole call chain as it is */

@@ -253,6 +253,9 @@ struct isorun_instance {
     isorun_budget budget;
     bool metered; /* budget.fuel was set */
     atomic_int interrupt;
+    /* The provider this instance is calling into through a link right now
+     * (NULL otherwise), so that interrupting it reaches the code that runs. */
+    _Atomic(isorun_instance *) callee;
     uint64_t run_deadline_ns; /* of the current outermost call; owner only */
     isr_timer_slot timer;
 

@@ -294,11 +294,64 @@ done:
     isorun_runtime_free(rt);
 }
 
+/* Interrupting the consumer, or its deadline, reaches the provider it is
+ * calling into. */
+typedef struct interrupter {
+    isorun_instance *inst;
+    atomic_int done;
+} interrupter;
+
+static void *interrupt_repeatedly(void *arg) {
+    interrupter *it = arg;
+    while (!atomic_load(&it->done)) {
+        struct timespec ts = {0, 20 * 1000000};
+        nanosleep(&ts, NULL);
+        isorun_instance_interrupt(it->inst);
+    }
+    return NULL;
+}
+
+static void test_interrupt_reaches_provider(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *cm = LOAD_WAT(rt, "rt_consumer");
+    if (!pm || !cm) goto done;
+    isorun_instance *provider = provider_new(rt, pm, "spinner", NULL);
+    isorun_instance *consumer = NULL;
+    REQUIRE_OK(consumer_new(rt, cm, provider, NULL, &consumer));
+    interrupter it = {consumer, 0};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, interrupt_repeatedly, &it) == 0);
+    EXPECT_TRAP(isorun_instance_call(consumer, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_INTERRUPTED,
+                "in provider 'spinner', export \"spin\": interrupted");
+    atomic_store(&it.done, 1);
+    pthread_join(t, NULL);
+    int32_t r = 0;
+    EXPECT_OK(call_i32(consumer, "add", &r, 2, 20, 22, 0));
+    CHECK_EQ_INT(r, 42);
+    isorun_instance_free(consumer);
+
+    /* The consumer's deadline bounds the provider's code as well. */
+    isorun_budget budget = {.deadline_ns = 50 * 1000000ull};
+    REQUIRE_OK(consumer_new(rt, cm, provider, &budget, &consumer));
+    EXPECT_TRAP(isorun_instance_call(consumer, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_DEADLINE,
+                "in provider 'spinner', export \"spin\": deadline exceeded");
+    EXPECT_OK(call_i32(provider, "add", &r, 2, 1, 2, 0)); /* no deadline of its own */
+    CHECK_EQ_INT(r, 3);
+    isorun_instance_free(consumer);
+    isorun_instance_free(provider);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(cm);
+    isorun_runtime_free(rt);
+}
+
 int main(void) {
     RUN(test_linked_calls);
     RUN(test_link_errors);
     RUN(test_provider_budget);
     RUN(test_round_trip_reenters);
     RUN(test_busy_provider_bounded_by_deadline);
+    RUN(test_interrupt_reaches_provider);
     return rt_summary();
 }

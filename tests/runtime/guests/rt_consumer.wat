@@ -6,6 +6,7 @@
   (import "example:math/ops" "div" (func $div (param i32 i32) (result i32)))
   (import "example:math/ops" "add64" (func $add64 (param i64 i64) (result i64)))
   (import "example:math/ops" "sum_to" (func $sum_to (param i32) (result i64)))
+  (import "example:math/ops" "spin" (func $spin))
 
   ;; (a + b) * (a - b) computed with the provider's add and mul
   (func (export "compute") (param $a i32) (param $b i32) (result i32)
@@ -16,6 +17,7 @@
   (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
   (func (export "add64") (param i64 i64) (result i64) (call $add64 (local.get 0) (local.get 1)))
   (func (export "sum_to") (param i32) (result i64) (call $sum_to (local.get 0)))
+  (func (export "spin") (call $spin))
   ;; the same addition without leaving the instance (the benchmark's baseline)
   (func $local_add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   ;; n linked calls in a loop, and n local calls: the benchmark's two loops
