@@ -273,6 +273,9 @@ bool isorun_module_export(const isorun_module *m, size_t i, isorun_item_info *ou
  * Calls into one instance are serialized: one thread at a time runs in it
  * (a call from another thread waits; a nested call on the same thread, e.g.
  * A -> B -> A through links, re-enters). Different instances run in parallel.
+ * A waiting call gives up when its deadline passes (ISORUN_TRAP_DEADLINE,
+ * "instance busy"); without a deadline it waits as long as it takes, so two
+ * threads calling A -> B and B -> A at the same moment need a deadline.
  * A trap ends the call with an error and leaves the instance usable: its
  * memory and globals keep whatever the trapped code wrote.
  * ------------------------------------------------------------------------ */
@@ -314,8 +317,9 @@ void isorun_instance_usage(const isorun_instance *inst, isorun_usage *out);
 isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel);
 
 /* Asks a running call to stop: it traps with ISORUN_TRAP_INTERRUPTED at the
- * next loop back-edge or call. Thread-safe; no effect when idle (the flag is
- * cleared when the next call starts). */
+ * next loop back-edge or call (also inside a locally linked provider it is
+ * calling). Thread-safe; no effect when idle (the flag is cleared when the
+ * next call starts). */
 void isorun_instance_interrupt(isorun_instance *inst);
 
 /* Bounds-checked access to the instance's memory 0 for the host: copies
@@ -460,8 +464,11 @@ isorun_error *isorun_builder_add_system(isorun_builder *b, isorun_system_compone
  * runtime: calls go directly, with no serialization. Types are checked at
  * instantiation (a missing export or a different signature is
  * ISORUN_ERR_UNLINKABLE naming both sides). A trap in the provider surfaces
- * to the caller as an error naming the provider. The consumer keeps a
- * reference to provider. */
+ * to the caller as an error naming the provider, with the provider's trap
+ * code; the provider stays usable. The provider runs under its own budget
+ * and, in addition, the calling call's deadline. A provider busy with
+ * another thread's call is waited for (see "Instances" above). The consumer
+ * keeps a reference to provider. */
 isorun_error *isorun_builder_link_local(isorun_builder *b, const char *import_module, isorun_instance *provider);
 
 /* Copies the budget (NULL = no limits). */
