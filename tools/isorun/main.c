@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "report.h"
 #include "run.h"
+#include "serve.h"
 
 #include "isorun.h"
 
@@ -20,6 +21,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", "run [OPTIONS] FILE.wasm [ARGS...]", "run a WASI command (or --invoke an export)", run_command},
+    {"serve", "serve [OPTIONS] FILE.wasm --as ID...", "serve instances to remote callers", serve_command},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,137 @@
+/* serve.c — `isorun serve`: instantiate the modules, register each under its
+ * id, serve them on the listen addresses until SIGINT or SIGTERM, then shut
+ * down cleanly (every call in flight is answered). Only the public API. */
+#include "serve.h"
+
+#include "cli.h"
+#include "links.h"
+#include "serve_options.h"
+
+#include "isorun.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct serve_state {
+    isorun_runtime *rt;
+    isorun_server *server;
+    isorun_instance **instances;
+    cli_link_state *links; /* one per instance */
+    int ninstances;
+} serve_state;
+
+/* The server's lifecycle lines, from its threads. */
+static void log_line(void *data, const char *line) {
+    (void)data;
+    fprintf(stderr, "isorun serve: %s\n", line);
+}
+
+static int fail_with(const char *what, isorun_error *err) {
+    int status = cli_error("%s: %s", what, isorun_error_message(err));
+    isorun_error_free(err);
+    return status;
+}
+
+/* Every function import must be linked; no other imports are possible. */
+static int check_imports(const serve_instance *si, isorun_module *m) {
+    isorun_item_info info;
+    for (size_t i = 0; isorun_module_import(m, i, &info); i++) {
+        if (info.kind == ISORUN_EXTERN_FUNC && cli_links_cover(si->run.links, si->run.nlinks, info.module)) continue;
+        if (strcmp(info.module, "wasi_snapshot_preview1") == 0)
+            return cli_error("%s imports WASI (\"%s\"), which served instances do not get yet", si->run.file,
+                             info.name);
+        return cli_error("%s imports \"%s\".\"%s\", which nothing provides: link that module with --link %s=...",
+                         si->run.file, info.module, info.name, info.module);
+    }
+    return 0;
+}
+
+static bool exports(isorun_module *m, const char *name) {
+    isorun_item_info info;
+    for (size_t i = 0; isorun_module_export(m, i, &info); i++)
+        if (info.kind == ISORUN_EXTERN_FUNC && strcmp(info.name, name) == 0) return true;
+    return false;
+}
+
+static int start_instance(const serve_instance *si, serve_state *st, int index) {
+    isorun_module *m = NULL;
+    isorun_error *err = isorun_module_load_file(st->rt, si->run.file, &m);
+    if (err) return fail_with(si->run.file, err);
+    int status = check_imports(si, m);
+    isorun_builder *b = status ? NULL : isorun_builder_new(st->rt, m);
+    if (!status && !b) status = cli_error("out of memory");
+    if (!status) {
+        isorun_builder_set_budget(b, &si->run.budget);
+        status = cli_links_apply(si->run.links, si->run.nlinks, st->rt, b, &si->run.budget, &st->links[index]);
+    }
+    if (!status && (err = isorun_builder_set_id(b, si->id))) status = fail_with(si->id, err);
+    if (!status && (err = isorun_builder_instantiate(b, &st->instances[index])))
+        status = fail_with(si->run.file, err);
+    /* A reactor initializes itself once, before anyone calls it. */
+    if (!status && exports(m, "_initialize") &&
+        (err = isorun_instance_call(st->instances[index], "_initialize", NULL, 0, NULL, 0)))
+        status = fail_with(si->run.file, err);
+    isorun_builder_free(b);
+    isorun_module_free(m);
+    if (!status) fprintf(stderr, "isorun serve: instance \"%s\" ready (%s)\n", si->id, si->run.file);
+    return status;
+}
+
+static void state_free(serve_state *st) {
+    isorun_server_free(st->server);
+    for (int i = 0; i < st->ninstances; i++) {
+        isorun_instance_free(st->instances[i]);
+        cli_link_state_free(&st->links[i]);
+    }
+    free(st->instances);
+    free(st->links);
+    isorun_runtime_free(st->rt);
+}
+
+static int serve_parsed(const serve_options *o) {
+    /* SIGINT and SIGTERM are taken by sigwait below; blocked before any
+     * thread starts, so every thread inherits the mask and none of them is
+     * interrupted by the signal. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    serve_state st = {0};
+    st.instances = calloc((size_t)o->ninstances, sizeof *st.instances);
+    st.links = calloc((size_t)o->ninstances, sizeof *st.links);
+    st.ninstances = o->ninstances;
+    int status = st.instances && st.links ? 0 : cli_error("out of memory");
+    isorun_error *err = status ? NULL : isorun_runtime_new(NULL, &st.rt);
+    if (err) status = fail_with("runtime", err);
+    for (int i = 0; !status && i < o->ninstances; i++) status = start_instance(&o->instances[i], &st, i);
+    isorun_server_config cfg = {.workers = o->workers, .shutdown_grace_ns = o->grace_ns, .log = log_line};
+    if (!status && (err = isorun_server_new(st.rt, &cfg, &st.server))) status = fail_with("server", err);
+    for (int i = 0; !status && i < o->nlisten; i++) {
+        isorun_listener *l = NULL;
+        if ((err = isorun_listen(o->listen[i], NULL, &l)) || (err = isorun_server_listen(st.server, l)))
+            status = fail_with(o->listen[i], err);
+    }
+    if (!status) {
+        int sig = 0;
+        sigwait(&stop, &sig);
+        fprintf(stderr, "isorun serve: %s received\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+    state_free(&st); /* the server shuts down first: calls in flight are answered */
+    return status;
+}
+
+int serve_command(int argc, char **argv) {
+    serve_options o;
+    int status = serve_options_parse(argc, argv, &o);
+    if (status == 0)
+        status = serve_parsed(&o);
+    else if (status < 0)
+        status = 0; /* printed the help */
+    serve_options_free(&o);
+    return status;
+}
