@@ -626,7 +626,7 @@ const char *isorun_transport_describe(const isorun_transport *t);
  * it (checked by the callee against its own: ISORUN_ERR_TYPE_MISMATCH when
  * they differ). Waits at most timeout_ns (0 = the transport's call timeout).
  * A remote failure is an error whose code follows the remote status
- * (docs/protocol.md) and whose message starts with "remote <status>: ". */
+ * (docs/protocol.md) and whose message starts with "remote <status> ". */
 isorun_error *isorun_transport_call(isorun_transport *t, const char *remote_id, const char *function,
                                     const isorun_functype *type, const isorun_val *args, isorun_val *results,
                                     uint64_t timeout_ns);
@@ -709,7 +709,7 @@ void isorun_server_free(isorun_server *s);
  * transport's call timeout), and returns the results — or makes the guest's
  * call trap: with the remote trap code when the callee trapped, otherwise
  * ISORUN_TRAP_HOST with a message naming the import, the remote id and the
- * remote status ("remote call-cycle: ..."). Signatures are checked by the
+ * remote status ("remote call-cycle (...): ..."). Signatures are checked by the
  * callee on every call (type fingerprints). The builder keeps a reference to
  * t. Only numeric (i32/i64/f32/f64) signatures can be linked. */
 isorun_error *isorun_builder_link_remote(isorun_builder *b, const char *import_module, isorun_transport *t,

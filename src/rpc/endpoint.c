@@ -383,9 +383,11 @@ static isorun_error *deadline_trap(const char *fmt, ...) {
 static isorun_error *remote_error(const isorun_transport *t, const rpc_response *resp, const char *target,
                                   const char *function) {
     isorun_error_code code = rpc_status_error_code(resp->status);
-    isorun_error *err = isr_error(code, "remote %s: %.*s (calling \"%s\" of '%s' over %s)",
-                                  isorun_rpc_status_name(resp->status), (int)resp->message_len, resp->message,
-                                  function, target, t->label);
+    /* The remote message goes last: it may end with the callee's "in
+     * function ..." detail, which readers expect at the end of a trap. */
+    isorun_error *err = isr_error(code, "remote %s (calling \"%s\" of '%s' over %s): %.*s",
+                                  isorun_rpc_status_name(resp->status), function, target, t->label,
+                                  (int)resp->message_len, resp->message);
     if (code == ISORUN_ERR_TRAP && err != isr_error_nomem()) {
         isorun_trap_code trap = resp->trap;
         if (trap == ISORUN_TRAP_NONE)
