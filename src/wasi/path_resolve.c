@@ -285,10 +285,13 @@ uint32_t wasi_path_begin(wasi_call *c, uint32_t fd, uint64_t rights, bool mutate
                          wasi_follow follow, wasi_fd **dir_out, wasi_path *out) {
     out->dir_fd = -1;
     out->owns_dir_fd = false;
-    uint32_t err;
-    wasi_fd *dir = wasi_fd_with_rights(c->st, fd, rights, &err);
-    if (!dir) return err;
+    wasi_fd *dir = wasi_fd_get(c->st, fd);
+    if (!dir) return WASI_EBADF;
+    /* Not a directory says more than "no right to look up in it" (a file
+     * never has path rights). */
     if (dir->kind != WASI_FD_DIR) return WASI_ENOTDIR;
+    if ((dir->rights_base & rights) != rights) return WASI_ENOTCAPABLE;
+    uint32_t err;
     if (mutates && wasi_fd_read_only(dir)) return WASI_EROFS;
     char path[WASI_PATH_MAX + 1];
     if ((err = wasi_path_from_guest(c, ptr, len, path))) return err;
