@@ -49,6 +49,10 @@ run_tree() {
     # ctest's own one-line verdict, e.g. "100% tests passed, 0 tests failed out of 12"
     local verdict
     verdict=$(grep -E 'tests passed|No tests were found' "$log" | tail -n 1)
+    # ctest counts skipped tests (exit 77, missing tools) as passed: say how many.
+    local skipped
+    skipped=$(grep -c -- '\*\*\*Skipped' "$log" || true)
+    if [ "$skipped" -gt 0 ]; then verdict="$verdict; $skipped skipped, see $log"; fi
     if [ "$rc" -ne 0 ]; then
         summary+=("$name: tests FAILED (${verdict:-ctest exit $rc})")
         failed=1
