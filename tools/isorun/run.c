@@ -4,11 +4,11 @@
 #include "run.h"
 
 #include "cli.h"
-#include "legacy_run.h"
 #include "links.h"
 #include "report.h"
 #include "run_options.h"
 #include "values.h"
+#include "wasi_setup.h"
 
 #include "isorun.h"
 
@@ -147,6 +147,15 @@ static int build_instance(const run_options *o, run_state *st) {
     st->builder = isorun_builder_new(st->rt, st->module);
     if (!st->builder) return cli_error("out of memory");
     isorun_builder_set_budget(st->builder, &o->budget);
+    /* WASI only for modules that import it: a plain module gets nothing. */
+    if (imports_wasi(st->module)) {
+        isorun_system_component *wasi;
+        int status = wasi_setup_component(o, &wasi);
+        if (status) return status;
+        isorun_error *err = isorun_builder_add_system(st->builder, wasi);
+        isorun_system_free(wasi); /* the builder holds its own reference */
+        if (err) return report_outcome(err, o->file, o->grants);
+    }
     int status = cli_links_apply(o->links, o->nlinks, st->rt, st->builder, &o->budget, &st->links);
     if (status) return status;
     /* A trap or exit in the start function is the guest's doing: report it
@@ -179,16 +188,6 @@ static int run_parsed(const run_options *o) {
     if (!err) err = isorun_module_load_file(st.rt, o->file, &st.module);
     int status = err ? cli_error("%s", isorun_error_message(err)) : 0;
     isorun_error_free(err);
-    if (status == 0 && imports_wasi(st.module) && o->nlinks > 0)
-        status = cli_error("%s is a WASI program: --link cannot be combined with WASI programs yet (they run outside "
-                           "the embedding API until its WASI component exists)",
-                           o->file);
-    if (status == 0 && imports_wasi(st.module)) {
-        /* Until the WASI system component is part of the library, WASI
-         * programs run on the engine's own WASI layer. */
-        run_state_free(&st);
-        return legacy_run(o);
-    }
     if (status == 0) status = check_imports(o, &st);
     if (status == 0 && o->invoke) status = check_invoke(o, &st);
     if (status == 0) status = build_instance(o, &st);
