@@ -451,7 +451,8 @@ typedef struct isorun_budget {
 typedef struct isorun_builder isorun_builder;
 
 /* A builder for an instance of m (both referenced). Not thread-safe; reusable:
- * each isorun_builder_instantiate makes a new instance. NULL on OOM. */
+ * each isorun_builder_instantiate makes a new instance. NULL on OOM, or when
+ * m was loaded into another runtime. */
 isorun_builder *isorun_builder_new(isorun_runtime *rt, isorun_module *m);
 void isorun_builder_free(isorun_builder *b);
 
