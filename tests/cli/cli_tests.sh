@@ -450,11 +450,19 @@ case_max_memory() {
 }
 
 case_missing_import() {
-    need "$G/cli_missing_import.wasm"
+    need "$G/cli_missing_import.wasm" "$G/cli_bad_wasi_imports.wasm" "$G/cli_mistyped_wasi.wasm"
     run run "$G/cli_missing_import.wasm"
     expect_status 125
     expect_no_out
-    expect_err_line '"env"\."missing_function"'
+    expect_err_line '"env"\."missing_function" \(i32 -> i32\), which nothing provides'
+    run run "$G/cli_bad_wasi_imports.wasm"
+    expect_status 125
+    expect_err_line '"no_such_call" \(i32 -> i32\): not a WASI preview 1 function isorun provides'
+    run run "$G/cli_mistyped_wasi.wasm"
+    expect_status 125
+    expect_err_line '"clock_time_get" \(i32 -> i32\): .*\(i32 i64 i32 -> i32\)$'
+    run run --allow clocks "$G/cli_mistyped_wasi.wasm"
+    expect_status 125
 }
 
 case_dirs() {

@@ -4,6 +4,7 @@
 #include "capabilities.h"
 #include "cli.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 void report_print_exit_statuses(FILE *out) {
@@ -32,21 +33,30 @@ static void print_trap(const char *message) {
         fprintf(stderr, "isorun: trap: %s\n", message);
 }
 
-/* For `import "wasi_snapshot_preview1"."clock_time_get" ...: ...`, the
- * capability whose --allow would provide that function, if it is not
- * granted already. */
-static const cli_capability *missing_capability(const char *message, unsigned grants) {
+/* The library says `import "M"."F" (TYPE): nothing provides it: ...` for an
+ * import no component defines. For a WASI import the CLI can say more:
+ * which --allow would grant the function, or that it is not WASI preview 1
+ * as isorun provides it. Returns false (the library's message stands) for
+ * everything else, e.g. a WASI import declared with the wrong type. */
+static bool explain_missing_wasi(const char *message, const char *file, unsigned grants, int *status) {
     static const char prefix[] = "import \"wasi_snapshot_preview1\".\"";
-    const char *name = strstr(message, prefix);
-    if (!name) return NULL;
-    name += sizeof prefix - 1;
-    char function[64];
+    static const char missing[] = ": nothing provides it";
+    const char *tail = strstr(message, missing);
+    if (strncmp(message, prefix, sizeof prefix - 1) != 0 || !tail) return false;
+    const char *name = message + sizeof prefix - 1;
     size_t len = strcspn(name, "\"");
-    if (len >= sizeof function) return NULL;
+    char function[64];
+    if (len >= sizeof function) return false;
     memcpy(function, name, len);
     function[len] = '\0';
     const cli_capability *cap = cli_capability_of_function(function);
-    return cap && !(grants & cap->grant) ? cap : NULL;
+    if (cap && !(grants & cap->grant))
+        *status = cli_error("%s: %.*s: not granted: --allow %s grants it", file, (int)(tail - message), message,
+                            cap->name);
+    else
+        *status = cli_error("%s: %.*s: not a WASI preview 1 function isorun provides", file,
+                            (int)(tail - message), message);
+    return true;
 }
 
 int report_outcome(isorun_error *err, const char *file, unsigned grants) {
@@ -57,14 +67,9 @@ int report_outcome(isorun_error *err, const char *file, unsigned grants) {
     } else if (isorun_error_trap(err) != ISORUN_TRAP_NONE) {
         print_trap(isorun_error_message(err));
         status = CLI_EXIT_TRAP;
-    } else {
-        const cli_capability *cap = isorun_error_code_of(err) == ISORUN_ERR_UNLINKABLE
-                                        ? missing_capability(isorun_error_message(err), grants)
-                                        : NULL;
-        if (cap)
-            status = cli_error("%s: %s (--allow %s grants it)", file, isorun_error_message(err), cap->name);
-        else
-            status = cli_error("%s: %s", file, isorun_error_message(err));
+    } else if (isorun_error_code_of(err) != ISORUN_ERR_UNLINKABLE ||
+               !explain_missing_wasi(isorun_error_message(err), file, grants, &status)) {
+        status = cli_error("%s: %s", file, isorun_error_message(err));
     }
     isorun_error_free(err);
     return status;
