@@ -1,5 +1,5 @@
 /*
- * test_app_wasi_fs.c — an application guest (guests/app_fs.c, plain libc)
+ * test_wasi_app_fs.c — an application guest (guests/app_fs.c, plain libc)
  * reads and writes files in its mount through the public API the way an
  * embedder sets it up — isorun_wasi_options + isorun_wasi_mount +
  * isorun_wasi_new, granted on an isorun_builder — and cannot reach outside:
