@@ -243,12 +243,8 @@ uint8_t wasi_filetype_of_mode(mode_t mode);
 
 typedef struct wasi_call {
     wasi_state *st;
-    isorun_call *api;      /* the public host-call handle */
-    isorun_error *raise;   /* set by proc_exit: ends the guest's call */
-    /* The engine's memory for the embedder API of wasi.h (legacy.c), which
-     * calls handlers without an isorun_call. */
-    uint8_t *legacy_mem;
-    uint64_t legacy_size;
+    isorun_call *api;    /* the public host-call handle */
+    isorun_error *raise; /* set by proc_exit: ends the guest's call */
 } wasi_call;
 
 /* The host clock behind WASI clock id `wasi_id` (0-3); false for others. */
@@ -265,9 +261,7 @@ typedef uint32_t (*wasi_handler)(wasi_call *c, const isorun_val *args);
  * the handler returns: a host function never re-enters the guest, so the
  * memory cannot grow (and move) under it. */
 static inline uint8_t *wasi_mem(wasi_call *c, uint32_t addr, uint32_t len) {
-    if (c->api) return isorun_call_memory(c->api, addr, len);
-    if (!c->legacy_mem || (uint64_t)addr + len > c->legacy_size) return NULL;
-    return c->legacy_mem + addr;
+    return isorun_call_memory(c->api, addr, len);
 }
 
 /* Little-endian access to guest memory (it is little-endian; pointers may
