@@ -592,6 +592,13 @@ typedef struct isorun_transport_ops {
     void (*free)(void *impl);
     /* Optional (may be NULL): who is at the other end, for logs. */
     const char *(*describe)(void *impl);
+    /* Optional (may be NULL): recv that gives up at deadline_ns (0 = none),
+     * returning no error and *frame = NULL then; a frame only partly
+     * received by then must stay for the next call. With it, a thread that
+     * waits for a response reads it itself (when no server is attached),
+     * which saves a thread hand-off per call; without it, isorun runs a
+     * reader thread. */
+    isorun_error *(*recv_timed)(void *impl, uint32_t max_body, uint64_t deadline_ns, uint8_t **frame, size_t *len);
 } isorun_transport_ops;
 
 /* Limits and timeouts of one transport or server (NULL or zero fields:

@@ -8,10 +8,24 @@
  * attached server (or are answered "unknown-instance" when none is
  * attached), pings are answered with pongs.
  *
- * Frames come in one of two ways. A transport whose ops deliver through
- * recv gets a reader thread. A local channel end gets a receiver instead
+ * Frames come in one of three ways. A local channel end gets a receiver
  * (tp_local_set_receiver): frames arrive on the sending thread, so a call
- * over a pair runs from request to response on the caller's thread.
+ * over a pair runs from request to response on the caller's thread. A
+ * transport with recv_timed and no server attached has no reader thread at
+ * all: a caller waiting for its response takes the reading role and reads
+ * (dispatching whatever else arrives to its owner), then passes the role to
+ * the next waiting caller — the response wakes the thread that wants it,
+ * with no hand-off. Otherwise reader threads read.
+ *
+ * A reader thread runs a request itself when the server allows it
+ * (leader/follower): no thread hand-off lies between a request's arrival
+ * and its execution. Meanwhile a second, standby thread watches: if the
+ * call runs longer than STEAL_AFTER_NS, or waits itself for a response on
+ * this connection, the standby takes the reading role over, so the other
+ * calls multiplexed on the connection are not held up behind it. Waking the
+ * standby at every request would cost more than a short call, so while the
+ * connection is busy it looks on its own every STEAL_AFTER_NS, and sleeps
+ * for good only after a quiet spell.
  *
  * Lifetime: references are held by the embedder, by links, by servers and
  * by server jobs answering a request. The last one closes the connection,
@@ -28,6 +42,11 @@
 #include <time.h>
 
 #define PENDING_BUCKETS 64
+/* How long a call runs on the reading thread before the standby takes over
+ * the reading (the longest other calls on the connection wait), and how long
+ * the standby keeps looking after the last such call. */
+#define STEAL_AFTER_NS (1000ull * 1000ull)
+#define STANDBY_QUIET_NS (200ull * 1000000ull)
 #define DEFAULT_CALL_TIMEOUT_NS (30ull * 1000000000ull)
 
 /* An outgoing call waiting for its response. Lives on the caller's stack. */
@@ -47,8 +66,17 @@ struct isorun_transport {
     void *impl;
     isorun_rpc_options opts;
     bool direct; /* a local channel end: no reader thread */
-    bool has_reader;
-    pthread_t reader;
+    /* Reader threads (none while callers read; the second one starts at
+     * the first hand-off). */
+    pthread_t readers[2];
+    int nreaders, live_readers;
+    bool reader_active;   /* a thread (reader or caller) holds the reading role */
+    size_t waiting;       /* callers waiting on their pending entry */
+    bool reading_over;    /* recv failed: the connection is gone */
+    pthread_cond_t role;  /* the role was released, or reading is over */
+    /* A request running on the thread that holds the role. */
+    bool inline_running, role_stolen, steal_now, standby_asleep;
+    uint64_t inline_since, last_inline;
 
     pthread_mutex_t mu;
     bool closed;
@@ -119,12 +147,19 @@ void isorun_transport_free(isorun_transport *t) {
     /* For a local channel end, close waits for deliveries running on other
      * threads; the reader thread ends when recv fails. */
     t->ops->close(t->impl);
-    if (t->has_reader) pthread_join(t->reader, NULL);
+    /* readers[] only grows under mu, and by reader threads, which are done
+     * starting others once reading is over; read the count after that. */
+    pthread_mutex_lock(&t->mu);
+    while (t->nreaders && !t->reading_over) pthread_cond_wait(&t->role, &t->mu);
+    int nreaders = t->nreaders;
+    pthread_mutex_unlock(&t->mu);
+    for (int i = 0; i < nreaders; i++) pthread_join(t->readers[i], NULL);
     rpc_server *server = t->server;
     t->server = NULL;
     if (server) rpc_server_release(server);
     t->ops->free(t->impl);
     free(t->close_reason);
+    pthread_cond_destroy(&t->role);
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
@@ -170,11 +205,15 @@ static void refuse_request(isorun_transport *t, uint64_t id) {
 }
 
 /* Dispatches one frame (already checked). own: see on_response; requests
- * are always copied by the server if it keeps them. */
-static void on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *frame, size_t len, bool own) {
+ * are always copied by the server if it keeps them. reader: called by a
+ * reader thread, which the server may let run the request (returns true:
+ * the thread has given up the reading role). */
+static bool on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *frame, size_t len, bool own,
+                     bool reader) {
+    bool handed_off = false;
     if (h->type == TP_FRAME_RESPONSE) {
         on_response(t, h, frame, len, own);
-        return;
+        return false;
     }
     if (h->type == TP_FRAME_REQUEST || h->type == TP_FRAME_CANCEL) {
         pthread_mutex_lock(&t->mu);
@@ -182,7 +221,9 @@ static void on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *fra
         pthread_mutex_unlock(&t->mu);
         if (server) {
             if (h->type == TP_FRAME_REQUEST)
-                rpc_server_submit(server, t, frame, len, t->direct);
+                handed_off = rpc_server_submit(server, t, frame, len,
+                                               t->direct ? RPC_SUBMIT_INLINE : reader ? RPC_SUBMIT_READER
+                                                                                      : RPC_SUBMIT_QUEUE);
             else
                 rpc_server_cancel(server, t, h->id);
             rpc_server_release(server);
@@ -196,10 +237,13 @@ static void on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *fra
         isorun_error_free(rpc_transport_send(t, pong, TP_FRAME_HEADER_SIZE + h->body_len, NULL, 0));
     }
     if (own) free(frame);
+    return handed_off;
 }
 
-static void *reader_main(void *arg) {
-    isorun_transport *t = arg;
+/* Reads and dispatches frames while this thread holds the reading role.
+ * Returns true when the connection is over, false when the role was handed
+ * off (this thread ran a request meanwhile). */
+static bool read_frames(isorun_transport *t) {
     for (;;) {
         uint8_t *frame = NULL;
         size_t len = 0;
@@ -213,18 +257,102 @@ static void *reader_main(void *arg) {
             mark_closed(t, isorun_error_message(err));
             isorun_error_free(err);
             t->ops->close(t->impl);
+            return true;
+        }
+        if (on_frame(t, &h, frame, len, true, true)) return false;
+    }
+}
+
+/* Waits (mu held) until this reader thread may read: the role is free, or
+ * a request running on the role's holder has run long enough to take the
+ * role over. False when reading is over. */
+static bool await_role(isorun_transport *t) {
+    for (;;) {
+        if (t->reading_over) return false;
+        if (!t->reader_active) {
+            t->reader_active = true;
+            return true;
+        }
+        uint64_t now = isr_now_ns();
+        if (t->inline_running && !t->role_stolen) {
+            uint64_t due = t->steal_now ? now : t->inline_since + STEAL_AFTER_NS;
+            if (now >= due) {
+                t->role_stolen = true; /* the role's holder finds out when its call ends */
+                return true;
+            }
+            struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
+            pthread_cond_timedwait(&t->role, &t->mu, &ts);
+            continue;
+        }
+        if (now - t->last_inline < STANDBY_QUIET_NS) {
+            /* Busy: look again soon, unasked (see the top of the file). */
+            uint64_t due = now + STEAL_AFTER_NS;
+            struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
+            pthread_cond_timedwait(&t->role, &t->mu, &ts);
+            continue;
+        }
+        t->standby_asleep = true;
+        pthread_cond_wait(&t->role, &t->mu);
+        t->standby_asleep = false;
+    }
+}
+
+static void *reader_main(void *arg) {
+    isorun_transport *t = arg;
+    pthread_mutex_lock(&t->mu);
+    while (await_role(t)) {
+        pthread_mutex_unlock(&t->mu);
+        bool over = read_frames(t);
+        pthread_mutex_lock(&t->mu);
+        if (over) {
+            t->reading_over = true;
+            pthread_cond_broadcast(&t->role);
             break;
         }
-        on_frame(t, &h, frame, len, true);
     }
-    pthread_mutex_lock(&t->mu);
-    rpc_server *server = t->accepted && t->server ? rpc_server_ref(t->server) : NULL;
+    bool last = --t->live_readers == 0;
+    rpc_server *server = last && t->accepted && t->server ? rpc_server_ref(t->server) : NULL;
     pthread_mutex_unlock(&t->mu);
     if (server) {
         rpc_server_connection_closed(server, t);
         rpc_server_release(server);
     }
     return NULL;
+}
+
+/* Starts a reader thread; call with mu held. */
+static int start_reader(isorun_transport *t) {
+    int rc = pthread_create(&t->readers[t->nreaders], NULL, reader_main, t);
+    if (rc == 0) {
+        t->nreaders++;
+        t->live_readers++;
+    }
+    return rc;
+}
+
+bool rpc_transport_inline_begin(isorun_transport *t) {
+    pthread_mutex_lock(&t->mu);
+    /* Without a standby (none could be started) the reader must not stop
+     * reading for a call of unknown length; and one call at a time runs on
+     * a reader (the standby may be reading while the first still runs). */
+    bool ok = !t->inline_running && (t->nreaders == 2 || (t->nreaders == 1 && start_reader(t) == 0));
+    if (ok) {
+        uint64_t now = isr_now_ns();
+        t->inline_running = true;
+        t->role_stolen = t->steal_now = false;
+        t->inline_since = t->last_inline = now;
+        if (t->standby_asleep) pthread_cond_broadcast(&t->role);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return ok;
+}
+
+bool rpc_transport_inline_end(isorun_transport *t) {
+    pthread_mutex_lock(&t->mu);
+    bool stolen = t->role_stolen;
+    t->inline_running = t->role_stolen = t->steal_now = false;
+    pthread_mutex_unlock(&t->mu);
+    return stolen;
 }
 
 /* Local channel deliveries, on the sending thread. */
@@ -236,7 +364,7 @@ static void direct_receiver(void *ctx, const uint8_t *frame, size_t len) {
         isorun_error_free(err);
         return;
     }
-    on_frame(t, &h, (uint8_t *)frame, len, false);
+    on_frame(t, &h, (uint8_t *)frame, len, false, false);
 }
 
 /* ------------------------------------------------------------------------
@@ -252,6 +380,7 @@ static isorun_error *wrap(const isorun_transport_ops *ops, void *impl, const iso
         ops->free(impl);
         return isr_error_nomem();
     }
+    pthread_cond_init(&t->role, NULL);
     atomic_init(&t->refs, 1);
     t->ops = ops;
     t->impl = impl;
@@ -263,15 +392,17 @@ static isorun_error *wrap(const isorun_transport_ops *ops, void *impl, const iso
     if (t->direct) {
         tp_local_set_receiver(impl, direct_receiver, t);
     } else {
-        int rc = pthread_create(&t->reader, NULL, reader_main, t);
+        pthread_mutex_lock(&t->mu);
+        int rc = ops->recv_timed && !server ? 0 : start_reader(t);
+        pthread_mutex_unlock(&t->mu);
         if (rc != 0) {
             if (t->server) rpc_server_release(t->server);
             ops->free(impl);
+            pthread_cond_destroy(&t->role);
             pthread_mutex_destroy(&t->mu);
             free(t);
             return isr_error(ISORUN_ERR_NOMEM, "cannot start a thread for the connection: %s", strerror(rc));
         }
-        t->has_reader = true;
     }
     *out = t;
     return NULL;
@@ -344,7 +475,13 @@ isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server) 
     }
     rpc_server *old = t->server;
     t->server = server ? rpc_server_ref(server) : NULL;
+    /* Requests must be read even when no caller waits. */
+    int rc = server && !t->direct && t->nreaders == 0 && !t->reading_over ? start_reader(t) : 0;
     pthread_mutex_unlock(&t->mu);
+    if (rc) {
+        rpc_transport_set_server(t, NULL);
+        return isr_error(ISORUN_ERR_NOMEM, "cannot start a thread for the connection: %s", strerror(rc));
+    }
     if (old) rpc_server_release(old);
     return NULL;
 }
@@ -416,6 +553,40 @@ static isorun_error *decode_response(isorun_transport *t, const uint8_t *frame, 
     return NULL;
 }
 
+/* Passes the reading role on (mu held): to a reader thread if there is one,
+ * else to a caller still waiting for its response. */
+static void hand_role_on(isorun_transport *t) {
+    if (t->nreaders) {
+        pthread_cond_signal(&t->role);
+        return;
+    }
+    if (!t->waiting) return;
+    for (size_t b = 0; b < PENDING_BUCKETS; b++)
+        for (pending *p = t->pending[b]; p; p = p->next)
+            if (!p->done) {
+                pthread_cond_signal(&p->cv);
+                return;
+            }
+}
+
+/* A waiting caller reads one frame (or until its deadline), mu not held. */
+static void caller_read(isorun_transport *t, uint64_t deadline_ns) {
+    uint8_t *frame = NULL;
+    size_t len = 0;
+    isorun_error *err = t->ops->recv_timed(t->impl, t->opts.max_frame_bytes, deadline_ns, &frame, &len);
+    if (!err && !frame) return; /* the deadline passed */
+    tp_frame_header h;
+    if (!err) err = tp_frame_check(frame, len, t->opts.max_frame_bytes, &h);
+    if (err) {
+        free(frame);
+        mark_closed(t, isorun_error_message(err));
+        isorun_error_free(err);
+        t->ops->close(t->impl);
+        return;
+    }
+    on_frame(t, &h, frame, len, true, false);
+}
+
 static void pending_remove(isorun_transport *t, pending *p) {
     for (pending **q = bucket(t, p->id); *q; q = &(*q)->next)
         if (*q == p) {
@@ -484,13 +655,32 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
     isr_buf_free(&frame);
 
     pthread_mutex_lock(&t->mu);
-    if (!err) {
-        while (!p.done) {
-            struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
-            if (pthread_cond_timedwait(&p.cv, &t->mu, &ts) == ETIMEDOUT && !p.done) break;
+    while (!err && !p.done) {
+        if (!t->direct && t->nreaders == 0 && t->ops->recv_timed && !t->reader_active && !t->closed) {
+            /* Nobody reads: this caller does, until its response is in. */
+            t->reader_active = true;
+            pthread_mutex_unlock(&t->mu);
+            caller_read(t, deadline_ns);
+            pthread_mutex_lock(&t->mu);
+            t->reader_active = false;
+            if (!p.done && isr_now_ns() >= deadline_ns) break;
+            continue;
         }
+        if (t->inline_running && !t->role_stolen && !t->steal_now) {
+            /* The role's holder runs a call (perhaps this very one): the
+             * standby must read this response now. */
+            t->steal_now = true;
+            pthread_cond_broadcast(&t->role);
+        }
+        t->waiting++;
+        struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+        int rc = pthread_cond_timedwait(&p.cv, &t->mu, &ts);
+        t->waiting--;
+        if (rc == ETIMEDOUT && !p.done) break;
     }
     pending_remove(t, &p);
+    /* If this caller read last, someone else may need the role now. */
+    if (!t->reader_active) hand_role_on(t);
     bool timed_out = !err && !p.done;
     pthread_mutex_unlock(&t->mu);
     pthread_cond_destroy(&p.cv);

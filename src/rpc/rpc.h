@@ -309,9 +309,23 @@ struct isorun_listener {
     char url[300];
 };
 
-/* Called by endpoints (on the reader thread, or on the sending thread for
- * direct transports, with inline = true: the call then runs right there). */
-void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame, size_t len, bool inline_call);
+/* How a request reaches the server (rpc_server_submit). */
+typedef enum rpc_submit_mode {
+    RPC_SUBMIT_QUEUE,  /* queue it for a worker */
+    RPC_SUBMIT_READER, /* from a reader thread: it may run the request itself
+                        * (rpc_transport_inline_begin/end) */
+    RPC_SUBMIT_INLINE, /* from the caller's own thread (a local channel): run it now */
+} rpc_submit_mode;
+
+/* Called by endpoints for every request. Returns true when the calling
+ * reader thread ran the request and gave up its reading role. */
+bool rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame, size_t len, rpc_submit_mode mode);
+/* Around a request run by a reader thread of t: begin is false when no
+ * standby reader could be had (the request must be queued instead); end is
+ * true when the standby took the reading over meanwhile (this thread must
+ * stop reading). */
+bool rpc_transport_inline_begin(isorun_transport *t);
+bool rpc_transport_inline_end(isorun_transport *t);
 void rpc_server_cancel(rpc_server *s, isorun_transport *t, uint64_t id);
 rpc_server *rpc_server_ref(rpc_server *s);
 void rpc_server_release(rpc_server *s);

@@ -10,9 +10,14 @@
  * been blocked on it). A request that waited past its caller's deadline is
  * answered "deadline-exceeded" without running.
  *
- * Requests over a local channel pair run inline, on the caller's thread:
- * that thread is blocked on the call anyway, and a hand-off to a worker
- * would cost more than most calls.
+ * A hand-off between threads costs more than most calls, so requests skip
+ * the queue when they can: over a local channel pair a request runs on the
+ * caller's thread (blocked on the call anyway); over a connection it runs on
+ * the thread that read it — when nothing waits in the queue, its target is
+ * idle and fewer than `workers` calls run — while the connection's standby
+ * thread takes the reading over if the call runs long (endpoint.c). Idle workers
+ * are woken last-in first-out, so the thread that just finished, with its
+ * caches warm, takes the next job.
  *
  * Every request gets exactly one response, whatever happens: a full queue
  * ("overloaded"), a shutdown ("shutting-down"), a cancel from the caller
@@ -55,6 +60,13 @@ typedef struct running {
     const char *target;
 } running;
 
+/* An idle worker, on its own stack, waiting to be woken. */
+typedef struct idle_worker {
+    struct idle_worker *next;
+    pthread_cond_t cv;
+    bool woken;
+} idle_worker;
+
 typedef struct server_listener {
     isorun_listener *l;
     pthread_t thread;
@@ -73,7 +85,7 @@ struct isorun_server {
     rpc_serve_ctx ctx;
 
     pthread_mutex_t mu;
-    pthread_cond_t work;  /* a job may be runnable, or workers must exit */
+    idle_worker *idle;    /* most recently idle first */
     pthread_cond_t done;  /* a running request finished */
     pthread_cond_t house; /* housekeeping has something to do, or must stop */
     bool stopping, workers_exit, house_exit;
@@ -164,13 +176,27 @@ static void run_untrack(isorun_server *s, running *r) {
             break;
         }
     s->nrunning--;
-    pthread_cond_broadcast(&s->done);
+    /* Only a shutdown waits for running calls to end. */
+    if (s->stopping) pthread_cond_broadcast(&s->done);
 }
 
 static bool target_busy(const isorun_server *s, const char *target) {
     for (const running *r = s->runs; r; r = r->next)
         if (r->target && strcmp(r->target, target) == 0) return true;
     return false;
+}
+
+/* Wakes the most recently idle worker (mu held). */
+static void wake_worker(isorun_server *s) {
+    idle_worker *w = s->idle;
+    if (!w) return;
+    s->idle = w->next;
+    w->woken = true;
+    pthread_cond_signal(&w->cv);
+}
+
+static void wake_all_workers(isorun_server *s) {
+    while (s->idle) wake_worker(s);
 }
 
 static void job_free(job *j) {
@@ -181,6 +207,8 @@ static void job_free(job *j) {
 
 static void *worker_main(void *arg) {
     isorun_server *s = arg;
+    idle_worker me = {0};
+    pthread_cond_init(&me.cv, NULL);
     pthread_mutex_lock(&s->mu);
     for (;;) {
         job *j = NULL, **jp = &s->head, *prev = NULL;
@@ -191,7 +219,10 @@ static void *worker_main(void *arg) {
             }
         if (!j) {
             if (s->workers_exit) break;
-            pthread_cond_wait(&s->work, &s->mu);
+            me.woken = false;
+            me.next = s->idle;
+            s->idle = &me;
+            while (!me.woken) pthread_cond_wait(&me.cv, &s->mu);
             continue;
         }
         *jp = j->next;
@@ -209,17 +240,32 @@ static void *worker_main(void *arg) {
 
         pthread_mutex_lock(&s->mu);
         run_untrack(s, &r);
+        /* The target is free again: a job that waited for it may run now.
+         * This worker looks first; another is woken only when more than
+         * one job waits (waking all of them each time costs more than the
+         * call). */
+        if (s->queued > 1) wake_worker(s);
         pthread_mutex_unlock(&s->mu);
-        job_free(j);
+        job_free(j); /* outside the lock: it may free a transport */
         pthread_mutex_lock(&s->mu);
-        /* The target is free again: a job waiting for it may run now. */
-        pthread_cond_broadcast(&s->work);
     }
     pthread_mutex_unlock(&s->mu);
+    pthread_cond_destroy(&me.cv);
     return NULL;
 }
 
-void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame, size_t len, bool inline_call) {
+/* Runs a request on this thread (tracked as running under target, which
+ * may be NULL). */
+static void run_here(isorun_server *s, isorun_transport *t, const uint8_t *frame, size_t len, uint64_t now,
+                     running *r) {
+    serve_and_reply(s, t, frame, len, now);
+    pthread_mutex_lock(&s->mu);
+    run_untrack(s, r);
+    if (s->queued) wake_worker(s); /* a job may have waited for this target */
+    pthread_mutex_unlock(&s->mu);
+}
+
+bool rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame, size_t len, rpc_submit_mode mode) {
     uint64_t now = isr_now_ns();
     tp_frame_header h;
     rpc_request req;
@@ -229,32 +275,48 @@ void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame,
         /* rpc_serve_request words the answer; nothing to queue. */
         isorun_error_free(err);
         serve_and_reply(s, t, frame, len, now);
-        return;
+        return false;
     }
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->mu);
         send_error(t, h.id, ISORUN_RPC_SHUTTING_DOWN, ISORUN_TRAP_NONE, "the server is shutting down");
-        return;
+        return false;
     }
-    if (inline_call) {
+    running r;
+    if (mode == RPC_SUBMIT_INLINE) {
         /* The caller's thread runs it. No reference to t is taken: the
          * channel keeps t alive while this delivery runs. */
-        running r;
         run_track(s, &r, NULL);
         pthread_mutex_unlock(&s->mu);
-        serve_and_reply(s, t, frame, len, now);
-        pthread_mutex_lock(&s->mu);
-        run_untrack(s, &r);
-        pthread_mutex_unlock(&s->mu);
-        return;
+        run_here(s, t, frame, len, now, &r);
+        return false;
+    }
+    if (mode == RPC_SUBMIT_READER && !s->head && s->nrunning < s->cfg.workers) {
+        /* Nothing waits, so running it now overtakes no one. The target's
+         * name must outlive the frame while it is tracked as running. */
+        char target[RPC_MAX_TARGET + 1];
+        memcpy(target, req.target, req.target_len);
+        target[req.target_len] = 0;
+        if (!target_busy(s, target)) {
+            run_track(s, &r, target);
+            pthread_mutex_unlock(&s->mu);
+            if (rpc_transport_inline_begin(t)) {
+                /* The reader thread stays alive until t is destroyed,
+                 * which joins it: t outlives this call. */
+                run_here(s, t, frame, len, now, &r);
+                return rpc_transport_inline_end(t);
+            }
+            pthread_mutex_lock(&s->mu);
+            run_untrack(s, &r);
+        }
     }
     if (s->queued >= s->cfg.max_queued) {
         pthread_mutex_unlock(&s->mu);
         char msg[160];
         snprintf(msg, sizeof msg, "%zu calls are already waiting for a worker; try again later", s->queued);
         send_error(t, h.id, ISORUN_RPC_OVERLOADED, ISORUN_TRAP_NONE, msg);
-        return;
+        return false;
     }
     pthread_mutex_unlock(&s->mu);
 
@@ -265,7 +327,7 @@ void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame,
         free(j);
         free(target);
         send_error(t, h.id, ISORUN_RPC_INTERNAL, ISORUN_TRAP_NONE, "out of memory queueing the call");
-        return;
+        return false;
     }
     j->next = NULL;
     j->t = ref;
@@ -282,8 +344,9 @@ void rpc_server_submit(rpc_server *s, isorun_transport *t, const uint8_t *frame,
         s->head = j;
     s->tail = j;
     s->queued++;
-    pthread_cond_signal(&s->work);
+    wake_worker(s);
     pthread_mutex_unlock(&s->mu);
+    return false;
 }
 
 void rpc_server_cancel(rpc_server *s, isorun_transport *t, uint64_t id) {
@@ -498,7 +561,6 @@ isorun_error *isorun_server_new(isorun_runtime *rt, const isorun_server_config *
     s->ctx = (rpc_serve_ctx){rt, rpc_process_salt(), s->cfg.rpc.max_decoded_bytes, s->cfg.rpc.max_frame_bytes};
     pthread_condattr_t attr;
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->done, monotonic(&attr));
     pthread_cond_init(&s->house, &attr);
     pthread_condattr_destroy(&attr);
@@ -652,7 +714,7 @@ void isorun_server_free(isorun_server *s) {
     pthread_mutex_lock(&s->mu);
     s->workers_exit = true;
     s->house_exit = true;
-    pthread_cond_broadcast(&s->work);
+    wake_all_workers(s);
     pthread_cond_broadcast(&s->house);
     pthread_mutex_unlock(&s->mu);
     for (uint32_t i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
@@ -683,7 +745,6 @@ static void server_destroy(isorun_server *s) {
     free(s->attached);
     for (size_t i = 0; i < s->nadvertised; i++) free(s->advertised[i]);
     free(s->advertised);
-    pthread_cond_destroy(&s->work);
     pthread_cond_destroy(&s->done);
     pthread_cond_destroy(&s->house);
     pthread_mutex_destroy(&s->mu);

@@ -8,7 +8,9 @@
  * half-way leaves the stream unusable, so that closes the connection.
  *
  * Receives are buffered (one read usually brings several small frames) and
- * check each header before allocating for its body. close() shuts the socket
+ * check each header before allocating for its body. recv_timed lets a
+ * caller read its own response with a deadline: a frame not complete by
+ * then stays in the buffer for whoever reads next. close() shuts the socket
  * down, which wakes a blocked read; the descriptor itself is only closed in
  * free, so it cannot be reused by another connection while a thread still
  * uses this one.
@@ -34,7 +36,7 @@ typedef struct stream {
     pthread_mutex_t send_mu;
     /* Receive buffer: bytes [pos, len) are read but not yet consumed. */
     uint8_t *buf;
-    size_t pos, len;
+    size_t pos, len, cap;
     char label[200];
 } stream;
 
@@ -55,6 +57,7 @@ isorun_error *tp_stream_new(int fd, const char *label, void **out) {
     }
     s->fd = fd;
     s->buf = buf;
+    s->cap = READ_BUFFER;
     atomic_init(&s->closed, false);
     snprintf(s->label, sizeof s->label, "%s", label);
     *out = s;
@@ -111,17 +114,36 @@ static isorun_error *stream_send(void *impl, const uint8_t *frame, size_t len, c
     return err;
 }
 
-/* Reads until at least `want` unconsumed bytes are buffered (want <=
- * READ_BUFFER). */
-static isorun_error *fill(stream *s, size_t want) {
+/* Reads until at least `want` unconsumed bytes are buffered, growing the
+ * buffer when a frame is larger than it. With a deadline (CLOCK_MONOTONIC
+ * ns, 0 = none), gives up when it passes and sets *timed_out; what was
+ * read stays buffered for the next call. */
+static isorun_error *fill(stream *s, size_t want, uint64_t deadline_ns, bool *timed_out) {
     if (s->len - s->pos >= want) return NULL;
     if (s->pos) {
         memmove(s->buf, s->buf + s->pos, s->len - s->pos);
         s->len -= s->pos;
         s->pos = 0;
     }
+    if (want > s->cap) {
+        uint8_t *bigger = realloc(s->buf, want);
+        if (!bigger) return isr_error_nomem();
+        s->buf = bigger;
+        s->cap = want;
+    }
     while (s->len < want) {
-        ssize_t n = recv(s->fd, s->buf + s->len, READ_BUFFER - s->len, 0);
+        if (deadline_ns) {
+            uint64_t now = now_ns();
+            if (now >= deadline_ns) {
+                *timed_out = true;
+                return NULL;
+            }
+            uint64_t left_ms = (deadline_ns - now + 999999) / 1000000;
+            struct pollfd p = {s->fd, POLLIN, 0};
+            int ready = poll(&p, 1, left_ms > 60000 ? 60000 : (int)left_ms);
+            if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        }
+        ssize_t n = recv(s->fd, s->buf + s->len, s->cap - s->len, 0);
         if (n > 0) {
             s->len += (size_t)n;
             continue;
@@ -136,46 +158,40 @@ static isorun_error *fill(stream *s, size_t want) {
     return NULL;
 }
 
-static isorun_error *stream_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+static isorun_error *stream_recv_timed(void *impl, uint32_t max_body, uint64_t deadline_ns, uint8_t **frame,
+                                       size_t *len) {
     stream *s = impl;
+    *frame = NULL;
+    *len = 0;
     if (atomic_load(&s->closed)) return isr_error(ISORUN_ERR_IO, "%s: the connection is closed", s->label);
-    isorun_error *err = fill(s, TP_FRAME_HEADER_SIZE);
-    if (err) return err;
+    bool timed_out = false;
+    isorun_error *err = fill(s, TP_FRAME_HEADER_SIZE, deadline_ns, &timed_out);
+    if (err || timed_out) return err;
     tp_frame_header h;
     /* A bad header means the byte stream cannot be trusted past this point:
      * the caller closes the connection. */
     err = tp_frame_header_read(s->buf + s->pos, TP_FRAME_HEADER_SIZE, max_body, &h);
     if (err) return isr_error_wrap(err, "%s", s->label);
     size_t total = TP_FRAME_HEADER_SIZE + (size_t)h.body_len;
+    err = fill(s, total, deadline_ns, &timed_out);
+    if (err || timed_out) return err;
     uint8_t *out = malloc(total);
     if (!out) return isr_error_nomem();
-    if (total <= READ_BUFFER) {
-        if ((err = fill(s, total))) {
-            free(out);
-            return err;
-        }
-        memcpy(out, s->buf + s->pos, total);
-        s->pos += total;
-    } else {
-        /* Larger than the buffer: take what is buffered, read the rest
-         * straight into the frame. */
-        size_t have = s->len - s->pos;
-        memcpy(out, s->buf + s->pos, have);
+    memcpy(out, s->buf + s->pos, total);
+    s->pos += total;
+    /* Do not keep a buffer grown for one large frame. */
+    if (s->cap > READ_BUFFER && s->pos == s->len) {
+        uint8_t *smaller = realloc(s->buf, READ_BUFFER);
+        if (smaller) s->buf = smaller, s->cap = READ_BUFFER;
         s->pos = s->len = 0;
-        while (have < total) {
-            ssize_t n = recv(s->fd, out + have, total - have, 0);
-            if (n > 0) {
-                have += (size_t)n;
-                continue;
-            }
-            if (n < 0 && errno == EINTR) continue;
-            free(out);
-            return isr_error(ISORUN_ERR_IO, "%s: the connection ended in the middle of a frame", s->label);
-        }
     }
     *frame = out;
     *len = total;
     return NULL;
+}
+
+static isorun_error *stream_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+    return stream_recv_timed(impl, max_body, 0, frame, len);
 }
 
 static void stream_free(void *impl) {
@@ -196,4 +212,5 @@ const isorun_transport_ops tp_stream_ops = {
     .close = stream_close,
     .free = stream_free,
     .describe = stream_describe,
+    .recv_timed = stream_recv_timed,
 };

@@ -12,6 +12,9 @@ isorun=$2
 guests=$3
 nats_server=${4:-}
 
+# Writing garbage to a listener that hangs up must not kill this script.
+trap '' PIPE
+
 work=$(mktemp -d /tmp/isorun-cli-rpc.XXXXXX)
 pids=()
 cleanup() {

@@ -97,4 +97,75 @@ static inline isorun_error *call_void(isorun_instance *inst, const char *fn) {
     return isorun_instance_call(inst, fn, NULL, 0, NULL, 0);
 }
 
+/* ---- an embedder's transport: frames over a socketpair ------------------
+ * What an embedder writes for a transport isorun does not have: whole frames
+ * over any byte stream, delimited with isorun_frame_size. Unlike the
+ * built-in local pair, both ends are read by reader threads. */
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+typedef struct sp_conn {
+    int fd;
+} sp_conn;
+
+static inline isorun_error *sp_send(void *impl, const uint8_t *frame, size_t len, const char *target,
+                                    uint64_t deadline) {
+    (void)target, (void)deadline;
+    sp_conn *c = impl;
+    for (size_t off = 0; off < len;) {
+        ssize_t n = send(c->fd, frame + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0) return isorun_error_new(ISORUN_ERR_IO, "socketpair transport: send failed");
+        off += (size_t)n;
+    }
+    return NULL;
+}
+
+static inline bool sp_read_all(int fd, uint8_t *p, size_t n) {
+    while (n) {
+        ssize_t k = read(fd, p, n);
+        if (k <= 0) return false;
+        p += k, n -= (size_t)k;
+    }
+    return true;
+}
+
+static inline isorun_error *sp_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+    sp_conn *c = impl;
+    uint8_t header[ISORUN_FRAME_HEADER_SIZE];
+    if (!sp_read_all(c->fd, header, sizeof header)) return isorun_error_new(ISORUN_ERR_IO, "socketpair: closed");
+    size_t total;
+    isorun_error *err = isorun_frame_size(header, sizeof header, max_body, &total);
+    if (err) return err;
+    uint8_t *f = malloc(total);
+    if (!f) return isorun_error_new(ISORUN_ERR_NOMEM, "out of memory");
+    memcpy(f, header, sizeof header);
+    if (!sp_read_all(c->fd, f + sizeof header, total - sizeof header)) {
+        free(f);
+        return isorun_error_new(ISORUN_ERR_IO, "socketpair: closed mid-frame");
+    }
+    *frame = f;
+    *len = total;
+    return NULL;
+}
+
+static inline void sp_close(void *impl) { shutdown(((sp_conn *)impl)->fd, SHUT_RDWR); }
+static inline void sp_free(void *impl) {
+    close(((sp_conn *)impl)->fd);
+    free(impl);
+}
+
+static const isorun_transport_ops sp_ops = {"socketpair", sp_send, sp_recv, sp_close, sp_free, NULL, NULL};
+
+/* Two connected transports over a socketpair. */
+static inline bool sp_pair(isorun_transport **a, isorun_transport **b) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return false;
+    sp_conn *ca = malloc(sizeof *ca), *cb = malloc(sizeof *cb);
+    if (!ca || !cb) return false;
+    ca->fd = sv[0], cb->fd = sv[1];
+    return !report_error("socketpair a", isorun_transport_new(&sp_ops, ca, NULL, a)) &&
+           !report_error("socketpair b", isorun_transport_new(&sp_ops, cb, NULL, b));
+}
+
 #endif /* ISORUN_TEST_RPC_UTIL_H */

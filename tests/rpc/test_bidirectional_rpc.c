@@ -2,6 +2,9 @@
  * test_bidirectional_rpc.c — two runtimes that call each other, over a
  * local channel pair and over TCP:
  *
+ * (and over one socket connection of an embedder's transport, read by
+ * reader threads at both ends):
+ *
  *   RA: a (peer -> RB's b-svc), a-svc (peer -> RB's b)
  *   RB: b (peer -> RA's a-svc), b-svc (peer -> RA's a)
  *
@@ -55,6 +58,16 @@ static bool connect_pair(void) {
            !report_error("attach B", isorun_server_attach(B.server, B.out));
 }
 
+/* Over one connection of an embedder's transport: each side serves on its
+ * end and calls out on it; both ends are read by reader threads, so a call
+ * that runs on a reader and calls back over the same connection needs the
+ * standby reader to read its response. */
+static bool connect_socketpair(void) {
+    if (!sp_pair(&A.out, &B.out)) return false;
+    return !report_error("attach A", isorun_server_attach(A.server, A.out)) &&
+           !report_error("attach B", isorun_server_attach(B.server, B.out));
+}
+
 /* Over TCP: each side listens, and dials the other. */
 static bool connect_tcp(void) {
     isorun_listener *la = NULL, *lb = NULL;
@@ -69,7 +82,9 @@ static bool connect_tcp(void) {
            !report_error("dial A", isorun_transport_dial(url_a, NULL, &B.out));
 }
 
-static bool setup_world(bool tcp) {
+enum { OVER_PAIR, OVER_TCP, OVER_SOCKETPAIR };
+
+static bool setup_world(int how) {
     if (report_error("runtime A", isorun_runtime_new(NULL, &A.rt)) ||
         report_error("runtime B", isorun_runtime_new(NULL, &B.rt)))
         return false;
@@ -77,7 +92,8 @@ static bool setup_world(bool tcp) {
     if (report_error("server A", isorun_server_new(A.rt, &cfg, &A.server)) ||
         report_error("server B", isorun_server_new(B.rt, &cfg, &B.server)))
         return false;
-    if (!(tcp ? connect_tcp() : connect_pair())) return false;
+    bool connected = how == OVER_TCP ? connect_tcp() : how == OVER_PAIR ? connect_pair() : connect_socketpair();
+    if (!connected) return false;
     return make_instances(&A, "a", "a-svc", "b-svc", "b") && make_instances(&B, "b", "b-svc", "a-svc", "a");
 }
 
@@ -179,7 +195,19 @@ static void check_lock_order_deadlock(void) {
 }
 
 static void test_over_local_pair(void) {
-    bool ok = setup_world(false);
+    bool ok = setup_world(OVER_PAIR);
+    CHECK(ok);
+    if (ok) {
+        check_both_directions();
+        check_cycle();
+        check_lock_order_deadlock();
+    }
+    free_side(&A);
+    free_side(&B);
+}
+
+static void test_over_one_socket(void) {
+    bool ok = setup_world(OVER_SOCKETPAIR);
     CHECK(ok);
     if (ok) {
         check_both_directions();
@@ -191,7 +219,7 @@ static void test_over_local_pair(void) {
 }
 
 static void test_over_tcp(void) {
-    bool ok = setup_world(true);
+    bool ok = setup_world(OVER_TCP);
     CHECK(ok);
     if (ok) {
         check_both_directions();
@@ -206,5 +234,6 @@ int main(void) {
     need_wat_guests();
     RUN(test_over_local_pair);
     RUN(test_over_tcp);
+    RUN(test_over_one_socket);
     return check_summary();
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static isorun_runtime *rt;
-static isorun_instance *provider;
+static isorun_instance *provider, *second;
 static isorun_server *server;
 static char tcp_url[300];
 
@@ -36,6 +36,8 @@ static void setup(void) {
     REQUIRE(!report_error("runtime", isorun_runtime_new(NULL, &rt)));
     provider = make_instance(rt, "math_provider", "math-1", NULL, NULL, 0);
     REQUIRE(provider);
+    second = make_instance(rt, "math_provider", "math-2", NULL, NULL, 0);
+    REQUIRE(second);
     isorun_server_config cfg = {.workers = 4, .shutdown_grace_ns = 200 * 1000000ull};
     REQUIRE(!report_error("server", isorun_server_new(rt, &cfg, &server)));
     isorun_listener *l = NULL;
@@ -394,6 +396,39 @@ static void test_peer_dies_mid_call(void) {
     CHECK_EQ_INT(v, 5);
 }
 
+/* A long call on a connection does not hold up another call on it: the
+ * standby reader takes the reading over. */
+typedef struct slow_call {
+    isorun_transport *t;
+    isorun_error *err;
+} slow_call;
+
+static void *spin_for_a_while(void *p) {
+    slow_call *c = p;
+    c->err = isorun_transport_call(c->t, "math-1", "spin", &spin_type, NULL, NULL, 800 * 1000000ull);
+    return NULL;
+}
+
+static void test_long_call_does_not_block_the_connection(void) {
+    isorun_transport *t = NULL;
+    REQUIRE(!report_error("dial", isorun_transport_dial(tcp_url, NULL, &t)));
+    slow_call c = {t, NULL};
+    pthread_t th;
+    pthread_create(&th, NULL, spin_for_a_while, &c);
+    usleep(100 * 1000); /* math-1 spins now, on the thread that read its request */
+    isorun_val args[2] = {isorun_val_i32(2), isorun_val_i32(3)}, res;
+    uint64_t start = now_ns();
+    CHECK(!report_error("add on math-2", isorun_transport_call(t, "math-2", "add", &add_type, args, &res, 0)));
+    double ms = ms_since(start);
+    CHECK_EQ_INT(res.of.i32, 5);
+    CHECK(ms < 300); /* not after the spin's 800 ms */
+    if (ms >= 300) fprintf(stderr, "    add waited %.0f ms behind the spin\n", ms);
+    pthread_join(th, NULL);
+    CHECK_EQ_INT(isorun_error_trap(c.err), ISORUN_TRAP_DEADLINE);
+    isorun_error_free(c.err);
+    isorun_transport_free(t);
+}
+
 /* ---- an embedder's own transport ------------------------------------------ */
 
 /* Frames over a socketpair, framed with isorun_frame_size: what an embedder
@@ -446,7 +481,7 @@ static void my_free(void *impl) {
     free(impl);
 }
 
-static const isorun_transport_ops my_ops = {"my-socketpair", my_send, my_recv, my_close, my_free, NULL};
+static const isorun_transport_ops my_ops = {"my-socketpair", my_send, my_recv, my_close, my_free, NULL, NULL};
 
 static void test_embedder_transport(void) {
     int sv[2];
@@ -472,7 +507,7 @@ static void test_embedder_transport(void) {
     isorun_transport_free(tb);
 
     /* Missing ops are refused (and impl freed). */
-    static const isorun_transport_ops incomplete = {"bad", my_send, NULL, my_close, my_free, NULL};
+    static const isorun_transport_ops incomplete = {"bad", my_send, NULL, my_close, my_free, NULL, NULL};
     my_conn *c = malloc(sizeof *c);
     c->fd = dup(0);
     isorun_transport *t = NULL;
@@ -521,10 +556,12 @@ int main(void) {
     RUN(test_raw_frames);
     RUN(test_stalled_peer);
     RUN(test_peer_dies_mid_call);
+    RUN(test_long_call_does_not_block_the_connection);
     RUN(test_embedder_transport);
     RUN(test_shutdown_with_call_in_flight);
     isorun_server_free(server);
     isorun_instance_free(provider);
+    isorun_instance_free(second);
     isorun_runtime_free(rt);
     return check_summary();
 }
