@@ -285,6 +285,9 @@ static isorun_error *conn_connect(const char *url, const tp_url *u, uint64_t tim
     if (s == NATS_OK) s = natsOptions_SetURL(opts, server);
     if (s == NATS_OK) s = natsOptions_SetName(opts, serving ? "isorun server" : "isorun caller");
     if (s == NATS_OK) s = natsOptions_SetTimeout(opts, (int64_t)(timeout_ns ? timeout_ns / 1000000 : 5000));
+    /* A request or response is one message someone waits for: send it now
+     * rather than when libnats' flusher next runs (milliseconds later). */
+    if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, true);
     if (s == NATS_OK) s = natsConnection_Connect(&c->nc, opts);
     natsOptions_Destroy(opts);
     if (s != NATS_OK) {
