@@ -229,6 +229,7 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
 #define F32(slot) f32_of(fp[slot])
 #define F64(slot) f64_of(fp[slot])
 
+    CHECK(entry->code->fuel_cost); /* the entry function pays like any callee */
     NEXT();
 
     /* ---- numeric instructions: one body each -------------------------- */
@@ -810,8 +811,11 @@ const void *const *wasm_interp_handlers(void) {
 
 static bool ensure_stack(wasm_store *s) {
     if (s->stack) return true;
-    s->stack = calloc(s->cfg.stack_slots, sizeof(wasm_slot));
-    s->frames = calloc((size_t)s->cfg.max_call_depth + 1, sizeof(wasm_frame));
+    /* Not zeroed: the interpreter writes every slot before reading it (frames
+     * set their locals and constants on entry), and untouched pages of a
+     * large block then cost nothing. */
+    s->stack = malloc((size_t)s->cfg.stack_slots * sizeof(wasm_slot));
+    s->frames = malloc(((size_t)s->cfg.max_call_depth + 1) * sizeof(wasm_frame));
     if (!s->stack || !s->frames) {
         free(s->stack);
         free(s->frames);
