@@ -406,9 +406,12 @@ isorun_error *isorun_wasi_set_args(isorun_wasi_options *o, int argc, const char 
 isorun_error *isorun_wasi_add_env(isorun_wasi_options *o, const char *name_equals_value);
 /* Host fds for guest fds 0, 1, 2 (never closed by isorun); -1 = closed. */
 void isorun_wasi_set_stdio(isorun_wasi_options *o, int in_fd, int out_fd, int err_fd);
-/* Makes host directory host_dir visible to the guest as guest_path. The
- * guest can reach nothing outside it (no "..", absolute paths, symlinks or
- * hard links that leave it). ISORUN_ERR_IO if host_dir can't be opened. */
+/* Makes host directory host_dir visible to the guest as guest_path (opened
+ * now: later changes to the host path do not matter). The guest can reach
+ * nothing outside it: a path that would leave it ("..", absolute paths,
+ * symlinks out) gets ENOTCAPABLE (76); renames and hard links between mounts
+ * get EXDEV (75). With ISORUN_WASI_READ_ONLY, every change through the mount
+ * gets EROFS (69). ISORUN_ERR_IO if host_dir can't be opened. */
 isorun_error *isorun_wasi_mount(isorun_wasi_options *o, const char *host_dir, const char *guest_path,
                                 unsigned flags);
 /* Grants ISORUN_WASI_CLOCKS / ISORUN_WASI_RANDOM (bitwise or). Ungranted
@@ -416,7 +419,11 @@ isorun_error *isorun_wasi_mount(isorun_wasi_options *o, const char *host_dir, co
 void isorun_wasi_allow(isorun_wasi_options *o, unsigned grants);
 
 /* The component (takes ownership of o, also on error). Each instance gets
- * its own WASI state (fd table, exit status) from these options. */
+ * its own WASI state (fd table, exit status) from these options; freeing the
+ * instance closes every fd the guest opened (never the stdio fds given). It
+ * defines every preview 1 function: proc_exit ends the call with
+ * ISORUN_ERR_EXIT, sockets (sock_*) return ENOTSUP (58), proc_raise ENOSYS
+ * (52), a pointer outside guest memory EFAULT (21). docs/wasi.md has it all. */
 isorun_error *isorun_wasi_new(isorun_wasi_options *o, isorun_system_component **out);
 
 /* ------------------------------------------------------------------------
