@@ -4,6 +4,7 @@
 # when they are on PATH), and prints the comparison table. See bench/README.md.
 #
 #   bench/run.sh [--runs N] [NAME...]      NAME: fib sieve matmul sha256 nbody wordcount
+#   bench/run.sh --io [--runs N]           only start-up (hello) and stdout throughput (lines)
 #
 # Environment: ISORUN_BUILD_DIR (default: build), CC_NATIVE (gcc), CC_WASM (clang).
 set -euo pipefail
@@ -15,18 +16,20 @@ BUILD=${ISORUN_BUILD_DIR:-$ROOT/build}
 CC_NATIVE=${CC_NATIVE:-gcc}
 CC_WASM=${CC_WASM:-clang}
 RUNS=3
+IO_ONLY=0
 ALL_PROGRAMS=(fib sieve matmul sha256 nbody wordcount)
 PROGRAMS=()
 
 while (($#)); do
     case $1 in
     --runs) RUNS=$2; shift 2 ;;
-    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --io) IO_ONLY=1; shift ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) PROGRAMS+=("$1"); shift ;;
     esac
 done
-((${#PROGRAMS[@]})) || PROGRAMS=("${ALL_PROGRAMS[@]}")
+((${#PROGRAMS[@]} || IO_ONLY)) || PROGRAMS=("${ALL_PROGRAMS[@]}")
 
 # ---- build ------------------------------------------------------------------
 
@@ -51,7 +54,7 @@ compile() {
 }
 
 echo "== compiling benchmark programs" >&2
-for name in "${PROGRAMS[@]}" hello lines; do
+for name in "${PROGRAMS[@]}" hello lines lines_write; do
     src=$BENCH/programs/$name.c
     [[ -f $src ]] || src=$BENCH/$name.c
     [[ -f $src ]] || { echo "run.sh: no benchmark named $name" >&2; exit 2; }
@@ -106,6 +109,7 @@ geomean() { # numbers... ("-" skipped)
 # ---- run --------------------------------------------------------------------
 
 declare -A RATIOS
+if ((${#PROGRAMS[@]})); then
 header=$(printf '%-10s %9s' benchmark native)
 for e in "${ENGINES[@]}"; do header+=$(printf ' %9s' "$e"); done
 for e in "${ENGINES[@]}"; do header+=$(printf ' %14s' "$e/native"); done
@@ -142,47 +146,67 @@ if [[ -n $MISMATCHES ]]; then
     echo "checksum mismatches:"
     printf '%s' "$MISMATCHES"
 fi
+echo
+fi
 
-# ---- startup and stdout throughput ------------------------------------------
+# ---- start-up and stdout throughput (issue 3's targets) ------------------------
 
-# loop_time N CMD... : wall time of N back-to-back runs (best of $RUNS), in ms per run.
+# loop_time N CMD... : N back-to-back runs of CMD, best of $RUNS loops;
+# prints "WALL CPU" in ms per run (CPU = user + system time of the runs).
 loop_time() {
     local n=$1 best="" t
     shift
     for ((r = 0; r < RUNS; r++)); do
-        t=$({ TIMEFORMAT=%3R; time for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 || true; done; } 2>&1)
-        if [[ -z $best ]] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+        t=$({ TIMEFORMAT='%3R %3U %3S'; time for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 || true; done; } 2>&1)
+        if [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { split(a, x, " "); split(b, y, " "); exit !(x[1] < y[1]) }'; then
+            best=$t
+        fi
     done
-    awk -v t="$best" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }'
+    awk -v t="$best" -v n="$n" 'BEGIN { split(t, x, " "); printf "%.2f %.2f", x[1] * 1000 / n, (x[2] + x[3]) * 1000 / n }'
 }
 
-echo
-line="hello (process start to exit, ms per run):  native $(loop_time 20 "$OUT/native/hello")"
-for e in "${ENGINES[@]}"; do line+="  $e $(loop_time 20 "run_$e" "$OUT/wasm/hello.wasm")"; done
-echo "$line"
-
-# 100k printf lines into a pipe: the guest's stdio buffering plus fd_write.
-# pipe_time LABEL CMD... : best wall time; the output's cksum goes to a file.
+# pipe_time LABEL CMD... : best wall time (s) of CMD writing into a pipe;
+# the output's cksum goes to results/LABEL.cksum for comparison.
 pipe_time() {
     local label=$1 best="" t
     shift
     for ((r = 0; r < RUNS; r++)); do
-        t=$({ TIMEFORMAT=%3R; time "$@" | cksum >"$OUT/results/lines.$label.cksum"; } 2>&1)
+        t=$({ TIMEFORMAT=%3R; time "$@" | cksum >"$OUT/results/$label.cksum"; } 2>&1)
         if [[ -z $best ]] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
     done
     echo "$best"
 }
-native_lines=$(pipe_time native "$OUT/native/lines")
-line="lines (100k printf lines to a pipe, s):  native $native_lines"
-for e in "${ENGINES[@]}"; do
-    t=$(pipe_time "$e" "run_$e" "$OUT/wasm/lines.wasm")
-    line+="  $e $t ($(ratio "$t" "$native_lines")x)"
-    cmp -s "$OUT/results/lines.native.cksum" "$OUT/results/lines.$e.cksum" || line+=" (output differs!)"
-done
-echo "$line"
 
-# ---- the embedding API (bench/runtime) ---------------------------------------
-# Instantiation latency and linked-call cost, measured through include/isorun.h.
+# The start-up figure includes loading isorun's shared libraries: say which.
+libs=$(ldd "$ISORUN" 2>/dev/null | awk '$1 ~ /^lib/ && $1 !~ /^lib(c|m)\.so/ { sub(/\.so.*/, "", $1); printf " %s", $1 }')
+
+HELLO_RUNS=50
+echo "start-up: hello.c, process start to exit, ms per run (mean of $HELLO_RUNS runs, best of $RUNS)"
+printf '  %-8s %8s %8s\n' "" wall cpu
+read -r w c <<<"$(loop_time $HELLO_RUNS "$OUT/native/hello")"
+printf '  %-8s %8s %8s\n' native "$w" "$c"
+for e in "${ENGINES[@]}"; do
+    read -r w c <<<"$(loop_time $HELLO_RUNS "run_$e" "$OUT/wasm/hello.wasm")"
+    printf '  %-8s %8s %8s\n' "$e" "$w" "$c"
+done
+[[ -n $libs ]] && echo "  (isorun loads at start-up:$libs)"
+
 echo
-ninja -C "$BUILD" bench_runtime guests >/dev/null
-"$BUILD/bench/runtime/bench_runtime"
+echo "stdout: 100k short lines into a pipe, s (best of $RUNS; ratio to native printf)"
+native_printf=$(pipe_time lines.native "$OUT/native/lines")
+native_write=$(pipe_time lines_write.native "$OUT/native/lines_write")
+printf '  %-34s native %6s\n' "printf, buffered (lines.c)" "$native_printf"
+printf '  %-34s native %6s (%sx)\n' "write() per line (lines_write.c)" "$native_write" "$(ratio "$native_write" "$native_printf")"
+for e in "${ENGINES[@]}"; do
+    for prog in lines lines_write; do
+        t=$(pipe_time "$prog.$e" "run_$e" "$OUT/wasm/$prog.wasm")
+        native=$native_printf
+        [[ $prog == lines_write ]] && native=$native_write
+        label="printf, buffered (lines.c)"
+        [[ $prog == lines_write ]] && label="fd_write per line (lines_write.c)"
+        note=""
+        cmp -s "$OUT/results/lines.native.cksum" "$OUT/results/$prog.$e.cksum" || note=" (output differs!)"
+        printf '  %-34s %-6s %6s (%sx; %sx its native)%s\n' "$label" "$e" "$t" "$(ratio "$t" "$native_printf")" \
+            "$(ratio "$t" "$native")" "$note"
+    done
+done
