@@ -182,6 +182,16 @@ case_exit_codes() {
 argv[1] = 7
 argv[2] = two words
 argv[3] = "
+    # proc_exit in the start function or in _initialize ends the program
+    # there, also with status 0: nothing else of it runs.
+    need "$G/cli_early_exit.wasm" "$G/cli_exit_in_init.wasm"
+    run run "$G/cli_early_exit.wasm"
+    expect_status 0
+    expect_no_err
+    run run --invoke f "$G/cli_exit_in_init.wasm"
+    expect_status 5
+    expect_no_out
+    expect_no_err
     # Flags after FILE belong to the guest.
     run run "$m" 5 --fuel 1
     expect_status 5

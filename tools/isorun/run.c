@@ -24,6 +24,7 @@ typedef struct run_state {
     isorun_val *args; /* --invoke's parsed arguments */
     isorun_functype type; /* --invoke's export */
     cli_link_state links; /* --link's transports and providers */
+    bool exited; /* the guest called proc_exit: nothing more of it runs */
 } run_state;
 
 static void run_state_free(run_state *st) {
@@ -143,6 +144,15 @@ static int check_invoke(const run_options *o, run_state *st) {
     return 0;
 }
 
+/* The end of one call into the guest (instantiation included): its status,
+ * remembering a proc_exit, whose status may well be 0, so that no further
+ * call runs (a program that exited in _initialize or its start function is
+ * done). */
+static int finish(isorun_error *err, const run_options *o, run_state *st) {
+    if (isorun_error_code_of(err) == ISORUN_ERR_EXIT) st->exited = true;
+    return report_outcome(err, o->file, o->grants);
+}
+
 static int build_instance(const run_options *o, run_state *st) {
     st->builder = isorun_builder_new(st->rt, st->module);
     if (!st->builder) return cli_error("out of memory");
@@ -160,21 +170,20 @@ static int build_instance(const run_options *o, run_state *st) {
     if (status) return status;
     /* A trap or exit in the start function is the guest's doing: report it
      * as such; anything else is an instantiation error. */
-    return report_outcome(isorun_builder_instantiate(st->builder, &st->instance), o->file, o->grants);
+    return finish(isorun_builder_instantiate(st->builder, &st->instance), o, st);
 }
 
 static int invoke(const run_options *o, run_state *st) {
     if (find_export(st->module, "_initialize", NULL)) {
-        int status = report_outcome(isorun_instance_call(st->instance, "_initialize", NULL, 0, NULL, 0), o->file,
-                                    o->grants);
-        if (status) return status;
+        int status = finish(isorun_instance_call(st->instance, "_initialize", NULL, 0, NULL, 0), o, st);
+        if (status || st->exited) return status;
     }
     const isorun_functype *t = &st->type;
     isorun_val small[8];
     isorun_val *results = t->nresults <= 8 ? small : calloc(t->nresults, sizeof *results);
     if (!results) return cli_error("out of memory");
     isorun_error *err = isorun_instance_call(st->instance, o->invoke, st->args, t->nparams, results, t->nresults);
-    int status = report_outcome(err, o->file, o->grants);
+    int status = finish(err, o, st);
     if (!err)
         for (uint32_t i = 0; i < t->nresults; i++) cli_value_print(stdout, &results[i]);
     if (results != small) free(results);
@@ -191,14 +200,13 @@ static int run_parsed(const run_options *o) {
     if (status == 0) status = check_imports(o, &st);
     if (status == 0 && o->invoke) status = check_invoke(o, &st);
     if (status == 0) status = build_instance(o, &st);
-    if (status == 0) {
+    if (status == 0 && !st.exited) {
         if (o->invoke)
             status = invoke(o, &st);
         else if (!find_export(st.module, "_start", NULL))
             status = no_start(o, &st);
         else
-            status = report_outcome(isorun_instance_call(st.instance, "_start", NULL, 0, NULL, 0), o->file,
-                                    o->grants);
+            status = finish(isorun_instance_call(st.instance, "_start", NULL, 0, NULL, 0), o, &st);
     }
     run_state_free(&st);
     return status;
