@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "links.h"
 #include "serve_options.h"
+#include "wasi_setup.h"
 
 #include "isorun.h"
 
@@ -35,18 +36,32 @@ static int fail_with(const char *what, isorun_error *err) {
     return status;
 }
 
-/* Every function import must be linked; no other imports are possible. */
-static int check_imports(const serve_instance *si, isorun_module *m) {
+static bool is_wasi(const char *module) { return strcmp(module, "wasi_snapshot_preview1") == 0; }
+
+/* Every function import must be WASI or linked; nothing else provides any. */
+static int check_imports(const serve_instance *si, isorun_module *m, bool *wasi) {
     isorun_item_info info;
+    *wasi = false;
     for (size_t i = 0; isorun_module_import(m, i, &info); i++) {
+        if (info.kind == ISORUN_EXTERN_FUNC && is_wasi(info.module)) {
+            *wasi = true;
+            continue;
+        }
         if (info.kind == ISORUN_EXTERN_FUNC && cli_links_cover(si->run.links, si->run.nlinks, info.module)) continue;
-        if (strcmp(info.module, "wasi_snapshot_preview1") == 0)
-            return cli_error("%s imports WASI (\"%s\"), which served instances do not get yet", si->run.file,
-                             info.name);
         return cli_error("%s imports \"%s\".\"%s\", which nothing provides: link that module with --link %s=...",
                          si->run.file, info.module, info.name, info.module);
     }
     return 0;
+}
+
+/* WASI as `isorun run` grants it, from the instance's own flags. */
+static int add_wasi(const serve_instance *si, isorun_builder *b) {
+    isorun_system_component *wasi = NULL;
+    int status = wasi_setup_component(&si->run, &wasi);
+    if (status) return status;
+    isorun_error *err = isorun_builder_add_system(b, wasi);
+    isorun_system_free(wasi); /* the builder holds its own reference */
+    return err ? fail_with(si->run.file, err) : 0;
 }
 
 static bool exports(isorun_module *m, const char *name) {
@@ -60,9 +75,11 @@ static int start_instance(const serve_instance *si, serve_state *st, int index) 
     isorun_module *m = NULL;
     isorun_error *err = isorun_module_load_file(st->rt, si->run.file, &m);
     if (err) return fail_with(si->run.file, err);
-    int status = check_imports(si, m);
+    bool wasi = false;
+    int status = check_imports(si, m, &wasi);
     isorun_builder *b = status ? NULL : isorun_builder_new(st->rt, m);
     if (!status && !b) status = cli_error("out of memory");
+    if (!status && wasi) status = add_wasi(si, b);
     if (!status) {
         isorun_builder_set_budget(b, &si->run.budget);
         status = cli_links_apply(si->run.links, si->run.nlinks, st->rt, b, &si->run.budget, &st->links[index]);

@@ -4,8 +4,8 @@
  *                ( [INSTANCE FLAGS] FILE.wasm --as ID )...
  *
  * Server flags may appear anywhere. Each instance's flags are those of
- * `isorun run` that apply to a served instance (budget, --link), parsed by
- * the same table, so they mean exactly what they mean for `run`. */
+ * `isorun run` that apply to a served instance (grants, budget, --link),
+ * parsed by the same table, so they mean exactly what they mean for `run`. */
 #include "serve_options.h"
 
 #include "cli.h"
@@ -36,9 +36,10 @@ void serve_print_help(void) {
            "                           interrupting them (default 5s)\n"
            "  -h, --help               this text\n"
            "\n"
-           "instance flags (before each FILE.wasm): --fuel, --max-memory, --timeout,\n"
-           "--max-stack and --link, as for `isorun run` (see isorun run --help). --timeout\n"
-           "bounds each call; a caller's own deadline bounds it too.\n"
+           "instance flags (before each FILE.wasm): --dir, --env, --env-inherit, --allow,\n"
+           "--fuel, --max-memory, --timeout, --max-stack and --link, as for `isorun run`\n"
+           "(see isorun run --help): each instance gets only what its own flags grant.\n"
+           "--timeout bounds each call; a caller's own deadline bounds it too.\n"
            "\n"
            "exit status: 0 after a clean shutdown; %d when it could not start (bad flags,\n"
            "module, link or address).\n",
@@ -78,10 +79,6 @@ static int parse_instance(int argc, char **argv, int start, int end, serve_optio
                          r->args[0], r->file);
     si->run.args = NULL; /* pointed into the parser's scratch array */
     if (r->invoke) return cli_error("--invoke is for isorun run: a served instance's exports are called remotely");
-    if (r->nmounts || r->nenv || r->env_inherit || r->grants)
-        return cli_error("%s: --dir, --env, --env-inherit and --allow are not available to served instances yet "
-                         "(served instances get no WASI)",
-                         r->file);
     return 0;
 }
 
