@@ -119,6 +119,30 @@ case_serve_errors() {
     "$isorun" serve --help | grep -q "usage: isorun serve" || fail "no serve help"
 }
 
+# Three processes: a consumer calls an app served by `isorun serve` with a
+# WASI mount, a local link and a remote link to a provider served by a
+# second `isorun serve`.
+case_chain_with_wasi() {
+    local app=$guests/multi_system.wasm counter=$guests/counter.wasm caller=$guests/app_consumer.wasm
+    [ -f "$app" ] && [ -f "$caller" ] || { echo "skipped: guests not built"; exit 77; }
+    start_serve --listen tcp://127.0.0.1:0 "$provider" --as math-1
+    local provider_pid=$serve_pid provider_tcp=$tcp
+    mv "$work/serve.log" "$work/provider.log"
+    mkdir "$work/data"
+    start_serve --listen tcp://127.0.0.1:0 --dir "$work/data::/data" --fuel 1e8 \
+        --link "local:counter=$counter" --link "example:math/ops=$provider_tcp/math-1" "$app" --as app
+    expect_run 0 41 --invoke go --link "app=$tcp/app" "$caller" 40
+    expect_run 0 102 --invoke go --link "app=$tcp/app" "$caller" 100
+    # The app wrote the result into its mount, on the host.
+    local bytes
+    bytes=$(od -An -tu4 "$work/data/result.bin" | tr -d ' ')
+    [ "$bytes" = 102 ] || fail "result.bin holds '$bytes', expected 102"
+    stop_serve TERM
+    serve_pid=$provider_pid
+    mv "$work/provider.log" "$work/serve.log"
+    stop_serve TERM
+}
+
 # A server killed (SIGKILL) while a call runs in it: the caller is told at
 # once that the peer is gone, it does not wait for its 30 s timeout.
 case_peer_killed() {
