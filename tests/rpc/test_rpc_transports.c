@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -316,7 +317,7 @@ typedef struct relay {
     int listen_fd, client_fd, server_fd;
     int port;
     pthread_t thread;
-    volatile int cut;
+    atomic_int cut;
 } relay;
 
 static void *relay_main(void *p) {
@@ -324,7 +325,7 @@ static void *relay_main(void *p) {
     r->client_fd = accept(r->listen_fd, NULL, NULL);
     r->server_fd = raw_connect();
     uint8_t buf[65536];
-    while (!r->cut) {
+    while (!atomic_load(&r->cut)) {
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(r->client_fd, &fds);
@@ -374,7 +375,7 @@ static void test_peer_dies_mid_call(void) {
     pthread_t th;
     pthread_create(&th, NULL, call_spin, &c);
     usleep(200 * 1000);
-    r.cut = 1; /* the connection dies while spin runs */
+    atomic_store(&r.cut, 1); /* the connection dies while spin runs */
     pthread_join(th, NULL);
     pthread_join(r.thread, NULL);
     close(r.listen_fd);
