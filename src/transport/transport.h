@@ -73,9 +73,6 @@ typedef struct tp_url {
 
 /* ISORUN_ERR_ARGUMENT saying what is wrong and what is expected. */
 isorun_error *tp_url_parse(const char *url, tp_url *out);
-/* "tcp://h:p/ID" -> "tcp://h:p" and "ID" (both malloc'd); the id is what
- * follows the last '/', so "unix:///run/x.sock/ID" works too. */
-isorun_error *tp_url_split_id(const char *url, char **address, char **id);
 
 /* ------------------------------------------------------------------------
  * The in-process channel pair (local.c)

@@ -1,8 +1,7 @@
 /* url.c — the transport addresses isorun understands:
  *   tcp://HOST:PORT     (HOST a name, an IPv4 address or [an IPv6 address])
  *   unix:///ABSOLUTE/PATH
- *   nats://HOST:PORT
- * and the "ADDRESS/ID" form the command line uses to name a remote instance. */
+ *   nats://HOST:PORT */
 #include "transport.h"
 
 #include <stdio.h>
@@ -66,27 +65,4 @@ isorun_error *tp_url_parse(const char *url, tp_url *out) {
         return NULL;
     }
     return bad(url, "unknown scheme");
-}
-
-isorun_error *tp_url_split_id(const char *url, char **address, char **id) {
-    *address = *id = NULL;
-    const char *scheme_end = strstr(url ? url : "", "://");
-    const char *slash = url ? strrchr(url, '/') : NULL;
-    /* The id is what follows the last '/', which must come after the
-     * address part (tcp://h:p/ID, unix:///path/ID). */
-    if (!scheme_end || !slash || slash <= scheme_end + 2 || slash[1] == 0 ||
-        (strncmp(url, "unix://", 7) == 0 && slash == url + 7))
-        return isr_error(ISORUN_ERR_ARGUMENT,
-                         "bad remote instance \"%s\": expected ADDRESS/ID, e.g. tcp://127.0.0.1:7000/math-1 or "
-                         "unix:///run/isorun.sock/math-1",
-                         url ? url : "");
-    *address = isr_strndup(url, (size_t)(slash - url));
-    *id = isr_strndup(slash + 1, strlen(slash + 1));
-    if (!*address || !*id) {
-        free(*address);
-        free(*id);
-        *address = *id = NULL;
-        return isr_error_nomem();
-    }
-    return NULL;
 }
