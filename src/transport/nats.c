@@ -274,7 +274,11 @@ static isorun_error *conn_connect(const char *url, const tp_url *u, uint64_t tim
     nats_conn *c = calloc(1, sizeof *c);
     if (!c) return isr_error_nomem();
     pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->cv, &attr);
+    pthread_condattr_destroy(&attr);
     c->serving = serving;
     c->max_body = TP_DEFAULT_MAX_FRAME;
     snprintf(c->label, sizeof c->label, "nats %s:%s%s", u->host, u->port, serving ? " (serving)" : "");
@@ -313,7 +317,7 @@ static void conn_destroy(nats_conn *c) {
     pthread_mutex_lock(&c->mu);
     for (int i = 0; i < 100 && c->live_subs > 0; i++) {
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
+        clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_nsec += 50 * 1000000;
         if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
         pthread_cond_timedwait(&c->cv, &c->mu, &until);
@@ -419,42 +423,64 @@ static isorun_error *nats_send(void *impl, const uint8_t *frame, size_t len, con
     return NULL;
 }
 
-static isorun_error *nats_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+/* Waits for the next frame until deadline_ns (0 = none); none by then:
+ * no error and *frame NULL. Messages that are not frames are skipped: one
+ * bad message does not end a message-based connection. */
+static isorun_error *nats_recv_timed(void *impl, uint32_t max_body, uint64_t deadline_ns, uint8_t **frame,
+                                     size_t *len) {
     nats_conn *c = impl;
-    pthread_mutex_lock(&c->mu);
-    while (!c->head && !c->closed) {
-        /* libnats gives up on a server only after its reconnect attempts;
-         * check now and then whether it has. */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        pthread_cond_timedwait(&c->cv, &c->mu, &until);
-        if (!c->head && natsConnection_IsClosed(c->nc)) c->closed = true;
-    }
-    if (!c->head) {
+    *frame = NULL;
+    *len = 0;
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->head && !c->closed) {
+            /* libnats gives up on a server only after its reconnect
+             * attempts; check now and then whether it has. */
+            struct timespec now_ts, until;
+            clock_gettime(CLOCK_MONOTONIC, &now_ts);
+            uint64_t now = (uint64_t)now_ts.tv_sec * 1000000000u + (uint64_t)now_ts.tv_nsec;
+            if (deadline_ns && now >= deadline_ns) {
+                pthread_mutex_unlock(&c->mu);
+                return NULL;
+            }
+            uint64_t wake = now + 1000000000u;
+            if (deadline_ns && deadline_ns < wake) wake = deadline_ns;
+            until.tv_sec = (time_t)(wake / 1000000000u);
+            until.tv_nsec = (long)(wake % 1000000000u);
+            pthread_cond_timedwait(&c->cv, &c->mu, &until);
+            if (!c->head && natsConnection_IsClosed(c->nc)) c->closed = true;
+        }
+        if (!c->head) {
+            pthread_mutex_unlock(&c->mu);
+            return isr_error(ISORUN_ERR_IO, "%s: the connection is closed", c->label);
+        }
+        inmsg *m = c->head;
+        c->head = m->next;
+        if (!c->head) c->tail = NULL;
+        c->waiting--;
         pthread_mutex_unlock(&c->mu);
-        return isr_error(ISORUN_ERR_IO, "%s: the connection is closed", c->label);
-    }
-    inmsg *m = c->head;
-    c->head = m->next;
-    if (!c->head) c->tail = NULL;
-    c->waiting--;
-    pthread_mutex_unlock(&c->mu);
-    tp_frame_header h;
-    isorun_error *err = tp_frame_check(m->bytes, m->len, max_body, &h);
-    uint8_t *out = err ? NULL : malloc(m->len);
-    if (!err && !out) err = isr_error_nomem();
-    if (err) {
+        tp_frame_header h;
+        isorun_error *err = tp_frame_check(m->bytes, m->len, max_body, &h);
+        if (err) {
+            isorun_error_free(err);
+            free(m);
+            continue;
+        }
+        uint8_t *out = malloc(m->len);
+        if (!out) {
+            free(m);
+            return isr_error_nomem();
+        }
+        memcpy(out, m->bytes, m->len);
+        *frame = out;
+        *len = m->len;
         free(m);
-        /* One bad message does not poison a message-based transport: the
-         * error names it, and the next recv goes on. */
-        return isr_error_wrap(err, "%s", c->label);
+        return NULL;
     }
-    memcpy(out, m->bytes, m->len);
-    *frame = out;
-    *len = m->len;
-    free(m);
-    return NULL;
+}
+
+static isorun_error *nats_recv(void *impl, uint32_t max_body, uint8_t **frame, size_t *len) {
+    return nats_recv_timed(impl, max_body, 0, frame, len);
 }
 
 static void nats_close(void *impl) {
@@ -483,6 +509,7 @@ const isorun_transport_ops tp_nats_ops = {
     .close = nats_close,
     .free = nats_free,
     .describe = nats_describe,
+    .recv_timed = nats_recv_timed,
 };
 
 /* ---- listener ------------------------------------------------------------- */
