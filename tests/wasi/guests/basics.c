@@ -79,6 +79,33 @@ static void clocks_granted(void) {
     EXPECT_ERRNO(__wasi_poll_oneoff(&sub, &ev, 1, &n), 0);
     EXPECT_EQ(n, 1);
     EXPECT_EQ(ev.error, 0);
+    /* A clock and a ready fd: the fd's event comes at once, the clock's not. */
+    __wasi_subscription_t two[2] = {{.userdata = 1, .u = {.tag = __WASI_EVENTTYPE_CLOCK}},
+                                    {.userdata = 2, .u = {.tag = __WASI_EVENTTYPE_FD_WRITE}}};
+    two[0].u.u.clock = (__wasi_subscription_clock_t){.id = __WASI_CLOCKID_MONOTONIC, .timeout = 10000000000ull};
+    two[1].u.u.fd_write.file_descriptor = 1;
+    __wasi_event_t evs[2];
+    EXPECT_ERRNO(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t1), 0);
+    EXPECT_ERRNO(__wasi_poll_oneoff(two, evs, 2, &n), 0);
+    EXPECT_ERRNO(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t2), 0);
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(evs[0].userdata, 2);
+    EXPECT_EQ(evs[0].type, __WASI_EVENTTYPE_FD_WRITE);
+    EXPECT(t2 - t1 < 5000000000ull);
+    /* Two clocks: the earlier one fires. */
+    two[1] = two[0];
+    two[1].userdata = 3;
+    two[1].u.u.clock.timeout = 1000000;
+    EXPECT_ERRNO(__wasi_poll_oneoff(two, evs, 2, &n), 0);
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(evs[0].userdata, 3);
+    /* CPU-time clocks cannot be waited on; unknown clock flags are EINVAL. */
+    sub.u.u.clock = (__wasi_subscription_clock_t){.id = __WASI_CLOCKID_PROCESS_CPUTIME_ID, .timeout = 1};
+    EXPECT_ERRNO(__wasi_poll_oneoff(&sub, &ev, 1, &n), 0);
+    EXPECT_EQ(ev.error, __WASI_ERRNO_NOTSUP);
+    sub.u.u.clock = (__wasi_subscription_clock_t){.id = __WASI_CLOCKID_MONOTONIC, .timeout = 1, .flags = 2};
+    EXPECT_ERRNO(__wasi_poll_oneoff(&sub, &ev, 1, &n), 0);
+    EXPECT_EQ(ev.error, __WASI_ERRNO_INVAL);
     /* libc's sleep goes through poll_oneoff too. */
     struct timespec ts = {0, 5000000};
     EXPECT_EQ(nanosleep(&ts, NULL), 0);
@@ -120,6 +147,7 @@ static void random_denied(void) {
 
 static void misc(void) {
     EXPECT_ERRNO(__wasi_sched_yield(), 0);
+    EXPECT_ERRNO(raw_proc_raise(15), __WASI_ERRNO_NOSYS);
     __wasi_fd_t fd;
     EXPECT_ERRNO(__wasi_sock_accept(3, 0, &fd), __WASI_ERRNO_NOTSUP);
     EXPECT_ERRNO(__wasi_sock_shutdown(3, __WASI_SDFLAGS_RD), __WASI_ERRNO_NOTSUP);

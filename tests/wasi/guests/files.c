@@ -13,7 +13,7 @@
     (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL |                 \
      __WASI_RIGHTS_FD_FILESTAT_GET | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE | __WASI_RIGHTS_FD_FILESTAT_SET_TIMES |       \
      __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_ADVISE | __WASI_RIGHTS_FD_SYNC | __WASI_RIGHTS_FD_DATASYNC |       \
-     __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS)
+     __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS | __WASI_RIGHTS_POLL_FD_READWRITE)
 
 static __wasi_size_t write_str(__wasi_fd_t fd, const char *s) {
     __wasi_ciovec_t iov = {(const uint8_t *)s, strlen(s)};
@@ -77,6 +77,19 @@ static void rw(void) {
     EXPECT_EQ(pos, 1);
     EXPECT_ERRNO(__wasi_fd_pread(fd, &r, 1, 1000, &n), 0);
     EXPECT_EQ(n, 0);
+    /* A file is always ready; the read event says what is left to read. */
+    __wasi_subscription_t subs[2] = {{.userdata = 10, .u = {.tag = __WASI_EVENTTYPE_FD_READ}},
+                                     {.userdata = 11, .u = {.tag = __WASI_EVENTTYPE_FD_WRITE}}};
+    subs[0].u.u.fd_read.file_descriptor = fd;
+    subs[1].u.u.fd_write.file_descriptor = fd;
+    __wasi_event_t evs[2];
+    EXPECT_ERRNO(__wasi_poll_oneoff(subs, evs, 2, &n), 0);
+    EXPECT_EQ(n, 2);
+    EXPECT_EQ(evs[0].userdata, 10);
+    EXPECT_EQ(evs[0].error, 0);
+    EXPECT_EQ(evs[0].fd_readwrite.nbytes, 12); /* 13 bytes, at position 1 */
+    EXPECT_EQ(evs[1].userdata, 11);
+    EXPECT_EQ(evs[1].type, __WASI_EVENTTYPE_FD_WRITE);
     /* Stat, sizes. */
     __wasi_filestat_t st;
     EXPECT_ERRNO(__wasi_fd_filestat_get(fd, &st), 0);
@@ -249,6 +262,13 @@ static void rights(void) {
     EXPECT_ERRNO(__wasi_fd_fdstat_set_flags(ro, __WASI_FDFLAGS_APPEND), __WASI_ERRNO_NOTCAPABLE);
     uint8_t dbuf[64];
     EXPECT_ERRNO(__wasi_fd_readdir(ro, dbuf, sizeof dbuf, 0, &n), __WASI_ERRNO_NOTCAPABLE);
+    /* Polling needs POLL_FD_READWRITE as well as FD_READ. */
+    __wasi_subscription_t poll_ro = {.userdata = 5, .u = {.tag = __WASI_EVENTTYPE_FD_READ}};
+    poll_ro.u.u.fd_read.file_descriptor = ro;
+    __wasi_event_t ev;
+    EXPECT_ERRNO(__wasi_poll_oneoff(&poll_ro, &ev, 1, &n), 0);
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(ev.error, __WASI_ERRNO_NOTCAPABLE);
     /* Only FD_TELL: the position may be asked, not changed. */
     __wasi_fd_t t;
     EXPECT_ERRNO(open_at(MOUNT_FD, "given.txt", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_TELL, 0, &t), 0);

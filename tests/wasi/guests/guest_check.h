@@ -63,6 +63,8 @@ RAW_IMPORT(path_rename)
 int32_t raw_path_rename(int32_t fd, const void *old, int32_t olen, int32_t nfd, const void *path, int32_t len);
 RAW_IMPORT(fd_write)
 int32_t raw_fd_write(int32_t fd, const void *iovs, int32_t n, void *written);
+RAW_IMPORT(proc_raise) /* not in this wasi-libc's api.h */
+int32_t raw_proc_raise(int32_t signal);
 RAW_IMPORT(fd_read)
 int32_t raw_fd_read(int32_t fd, const void *iovs, int32_t n, void *nread);
 
