@@ -42,10 +42,31 @@ static void fail_with(answer *a, const isorun_error *err) {
         snprintf(a->message, sizeof a->message, "%s", isorun_error_message(err));
 }
 
-/* The export's signature as an rpc type (core kinds into storage). */
-static bool export_type(const wasm_functype *wt, isorun_kind *kinds, const rpc_type **storage, rpc_functype *ft,
-                        answer *a) {
+/* Room for an export's signature as rpc types: on the stack for the usual
+ * small ones (this may run on a caller's thread, deep in a call chain). */
+typedef struct type_space {
+    isorun_kind small_kinds[SMALL];
+    const rpc_type *small_types[SMALL];
+    isorun_kind *kinds;
+    const rpc_type **types;
+} type_space;
+
+static void type_space_free(type_space *ts) {
+    if (ts->kinds != ts->small_kinds) free(ts->kinds);
+    if (ts->types != ts->small_types) free((void *)ts->types);
+}
+
+/* The export's signature as an rpc type (kinds and types in ts). */
+static bool export_type(const wasm_functype *wt, type_space *ts, rpc_functype *ft, answer *a) {
     uint32_t n = wt->nparams + wt->nresults;
+    ts->kinds = n <= SMALL ? ts->small_kinds : malloc(n * sizeof *ts->kinds);
+    ts->types = n <= SMALL ? ts->small_types : malloc(n * sizeof *ts->types);
+    if (!ts->kinds || !ts->types) {
+        fail(a, ISORUN_RPC_INTERNAL, "out of memory for the export's signature");
+        return false;
+    }
+    isorun_kind *kinds = ts->kinds;
+    const rpc_type **storage = ts->types;
     for (uint32_t i = 0; i < n; i++) {
         if (!isr_kind_of_valtype(wt->types[i], &kinds[i])) {
             fail(a, ISORUN_RPC_TYPE_MISMATCH,
@@ -91,8 +112,7 @@ static isorun_error *run(isorun_instance *inst, wasm_func *f, const rpc_functype
 /* Everything but building the response. On success a->status is OK and
  * results hold ft->nresults values. */
 static void answer_request(const rpc_serve_ctx *ctx, const rpc_request *req, uint64_t arrived_ns, answer *a,
-                           rpc_functype *ft, const rpc_type **storage, isorun_kind *kinds, isorun_val *small_results,
-                           isorun_val **results) {
+                           rpc_functype *ft, type_space *ts, isorun_val *small_results, isorun_val **results) {
     char target[RPC_MAX_TARGET + 1], function[RPC_MAX_FUNCTION + 1];
     memcpy(target, req->target, req->target_len);
     target[req->target_len] = 0;
@@ -114,7 +134,7 @@ static void answer_request(const rpc_serve_ctx *ctx, const rpc_request *req, uin
         fail(a, ISORUN_RPC_UNKNOWN_FUNCTION, "instance \"%s\" has no function export \"%s\"", target, function);
         goto done;
     }
-    if (!export_type(wasm_func_type(ext.u.func), kinds, storage, ft, a)) goto done;
+    if (!export_type(wasm_func_type(ext.u.func), ts, ft, a)) goto done;
     uint64_t have = 0;
     isorun_error *err = rpc_functype_fingerprint(ft, &have);
     if (err) {
@@ -208,14 +228,12 @@ bool rpc_serve_request(const rpc_serve_ctx *ctx, const uint8_t *frame, size_t le
         return rpc_response_write_error(out, id, a.status, a.trap, a.message);
     }
 
-    /* Core signatures: at most 1000 parameters and 1000 results (the
-     * engine's limit). */
-    isorun_kind kinds[2000];
-    const rpc_type *storage[2000];
+    type_space ts = {.kinds = NULL, .types = NULL};
+    ts.kinds = ts.small_kinds, ts.types = ts.small_types;
     isorun_val small[SMALL];
     rpc_functype ft = {0};
     isorun_val *results = NULL;
-    answer_request(ctx, &req, arrived_ns, &a, &ft, storage, kinds, small, &results);
+    answer_request(ctx, &req, arrived_ns, &a, &ft, &ts, small, &results);
     bool ok;
     if (a.status == ISORUN_RPC_OK) {
         err = rpc_response_write_ok(out, h.id, &ft, results, ctx->max_frame);
@@ -228,5 +246,6 @@ bool rpc_serve_request(const rpc_serve_ctx *ctx, const uint8_t *frame, size_t le
         rpc_values_free(results, ft.nresults);
         if (results != small) free(results);
     }
+    type_space_free(&ts);
     return ok;
 }

@@ -136,6 +136,22 @@ static void test_ok(void) {
     CHECK(rep.nresults == 2 && rep.results[0] == 0xbf && rep.results[1] == 0x7f); /* -65 */
 }
 
+/* More parameters than the handler keeps on its stack. */
+static void test_many_parameters(void) {
+    rpc_owned_functype f;
+    const char *text = "func(i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32)->(i32)";
+    REQUIRE(rpc_functype_parse(text, strlen(text), &f) == NULL);
+    uint64_t fp = 0;
+    REQUIRE(rpc_functype_fingerprint(&f.ft, &fp) == NULL);
+    rpc_owned_functype_free(&f);
+    req_bytes r;
+    begin(&r, 90, 0, fp, "math-1", "sum20", NULL, 0);
+    for (int i = 1; i <= 20; i++) put_u8(&r, (uint8_t)i); /* 1 + ... + 20 */
+    reply rep = handle(&r, 0);
+    CHECK_EQ_INT(rep.status, ISORUN_RPC_OK);
+    CHECK(rep.nresults == 2 && rep.results[0] == 0xd2 && rep.results[1] == 0x01); /* 210 */
+}
+
 static void test_unknown_instance(void) {
     req_bytes r;
     begin(&r, 1, 0, FP_I32_I32__I32, "nobody", "add", NULL, 0);
@@ -388,6 +404,7 @@ int main(void) {
     RUN(setup);
     if (!math) return check_summary();
     RUN(test_ok);
+    RUN(test_many_parameters);
     RUN(test_unknown_instance);
     RUN(test_unknown_function);
     RUN(test_type_mismatch);

@@ -24,4 +24,15 @@
         (br $next)))
     (local.get $i))
   (func (export "calls") (result i32) (global.get $calls))
+  ;; Twenty parameters: more than the request handler keeps on its stack.
+  (func (export "sum20")
+    (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (local $i i32) (local $sum i32)
+    (local.set $sum
+      (i32.add (i32.add (i32.add (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 3)))
+                        (i32.add (i32.add (local.get 4) (local.get 5)) (i32.add (local.get 6) (local.get 7))))
+               (i32.add (i32.add (i32.add (local.get 8) (local.get 9)) (i32.add (local.get 10) (local.get 11)))
+                        (i32.add (i32.add (local.get 12) (local.get 13)) (i32.add (local.get 14) (local.get 15))))))
+    (i32.add (local.get $sum)
+      (i32.add (i32.add (local.get 16) (local.get 17)) (i32.add (local.get 18) (local.get 19)))))
   (memory (export "memory") 1))
