@@ -32,9 +32,7 @@ struct wasi_dir_stream {
     char pending_name[WASI_NAME_MAX + 1];
 };
 
-void wasi_fd_dir_stream_free(wasi_dir_stream *ds);
-
-void wasi_fd_dir_stream_free(wasi_dir_stream *ds) {
+void wasi_dir_stream_free(wasi_dir_stream *ds) {
     if (!ds) return;
     closedir(ds->dir);
     free(ds);

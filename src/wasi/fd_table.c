@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-void wasi_fd_dir_stream_free(wasi_dir_stream *ds); /* fd_readdir.c */
-
 uint8_t wasi_filetype_of_mode(mode_t mode) {
     switch (mode & S_IFMT) {
     case S_IFREG: return WASI_FILETYPE_REGULAR_FILE;
@@ -30,7 +28,7 @@ void wasi_fd_entry_free(wasi_fd *e) {
     if (!e) return;
     /* Stdio fds are the embedder's: the guest closing one only loses it. */
     if (e->kind != WASI_FD_STDIO) close(e->host_fd);
-    wasi_fd_dir_stream_free(e->dir_stream);
+    wasi_dir_stream_free(e->dir_stream);
     free(e);
 }
 

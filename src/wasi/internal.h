@@ -182,7 +182,9 @@ typedef enum wasi_fd_kind {
     WASI_FD_DIR,   /* a directory: path_* resolve beneath it */
 } wasi_fd_kind;
 
-typedef struct wasi_dir_stream wasi_dir_stream; /* fd_readdir.c */
+/* fd_readdir's position in a directory (fd_readdir.c), freed with its fd. */
+typedef struct wasi_dir_stream wasi_dir_stream;
+void wasi_dir_stream_free(wasi_dir_stream *ds);
 
 typedef struct wasi_fd {
     wasi_fd_kind kind;
