@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "links.h"
+#include "module_info.h"
 #include "report.h"
 #include "run_options.h"
 #include "values.h"
@@ -36,55 +37,6 @@ static void run_state_free(run_state *st) {
     free(st->args);
 }
 
-static bool imports_wasi(const isorun_module *m) {
-    isorun_item_info info;
-    for (size_t i = 0; isorun_module_import(m, i, &info); i++)
-        if (strcmp(info.module, "wasi_snapshot_preview1") == 0) return true;
-    return false;
-}
-
-/* The function export `name`, or false. */
-static bool find_export(const isorun_module *m, const char *name, isorun_functype *type) {
-    isorun_item_info info;
-    for (size_t i = 0; isorun_module_export(m, i, &info); i++)
-        if (info.kind == ISORUN_EXTERN_FUNC && strcmp(info.name, name) == 0) {
-            if (type) *type = info.type;
-            return true;
-        }
-    return false;
-}
-
-/* "add, sum_check, count_vowels, ..." for messages: what could be invoked. */
-static void list_exports(const isorun_module *m, char *buf, size_t size) {
-    isorun_item_info info;
-    size_t used = 0, shown = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; isorun_module_export(m, i, &info) && used < size; i++) {
-        if (info.kind != ISORUN_EXTERN_FUNC || info.name[0] == '_') continue;
-        if (shown == 6) {
-            snprintf(buf + used, size - used, ", ...");
-            return;
-        }
-        int n = snprintf(buf + used, size - used, "%s%s", shown ? ", " : "", info.name);
-        if (n < 0) return;
-        used += (size_t)n;
-        shown++;
-    }
-}
-
-/* The function types of imports, for messages: "(i32 i64 -> f32)". */
-static void describe_type(const isorun_functype *t, char *buf, size_t size) {
-    size_t used = 0;
-    used += (size_t)snprintf(buf, size, "(");
-    for (uint32_t i = 0; i < t->nparams + t->nresults && used < size; i++) {
-        isorun_kind k = i < t->nparams ? t->params[i] : t->results[i - t->nparams];
-        const char *sep = i == t->nparams ? (i ? " -> " : "-> ") : i ? " " : "";
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", sep, isorun_kind_name(k));
-    }
-    if (used < size && t->nresults == 0) used += (size_t)snprintf(buf + used, size - used, t->nparams ? " ->" : "->");
-    if (used < size) snprintf(buf + used, size - used, ")");
-}
-
 /* Every import must come from a module isorun run can provide; say which
  * one cannot before anything is built. */
 static int check_imports(const run_options *o, const run_state *st) {
@@ -99,7 +51,7 @@ static int check_imports(const run_options *o, const run_state *st) {
                                                                 : "global",
                              info.module, info.name);
         char type[256];
-        describe_type(&info.type, type, sizeof type);
+        functype_describe(&info.type, type, sizeof type);
         return cli_error("%s imports function \"%s\".\"%s\" %s, which nothing provides: isorun run provides "
                          "wasi_snapshot_preview1, and what --link %s=... links",
                          o->file, info.module, info.name, type, info.module);
@@ -109,7 +61,7 @@ static int check_imports(const run_options *o, const run_state *st) {
 
 static int no_start(const run_options *o, run_state *st) {
     char exports[256];
-    list_exports(st->module, exports, sizeof exports);
+    module_list_functions(st->module, exports, sizeof exports);
     return cli_error("%s exports no _start: use --invoke NAME to call one of its functions%s%s", o->file,
                      exports[0] ? ": " : "", exports);
 }
@@ -119,8 +71,8 @@ static int no_start(const run_options *o, run_state *st) {
  * module's start function is code the user asked to run too.) */
 static int check_invoke(const run_options *o, run_state *st) {
     char exports[256];
-    if (!find_export(st->module, o->invoke, &st->type)) {
-        list_exports(st->module, exports, sizeof exports);
+    if (!module_function_export(st->module, o->invoke, &st->type)) {
+        module_list_functions(st->module, exports, sizeof exports);
         return cli_error("%s exports no function \"%s\"%s%s", o->file, o->invoke,
                          exports[0] ? "; it exports: " : "", exports);
     }
@@ -158,7 +110,7 @@ static int build_instance(const run_options *o, run_state *st) {
     if (!st->builder) return cli_error("out of memory");
     isorun_builder_set_budget(st->builder, &o->budget);
     /* WASI only for modules that import it: a plain module gets nothing. */
-    if (imports_wasi(st->module)) {
+    if (module_imports_from(st->module, "wasi_snapshot_preview1")) {
         isorun_system_component *wasi;
         int status = wasi_setup_component(o, &wasi);
         if (status) return status;
@@ -174,7 +126,7 @@ static int build_instance(const run_options *o, run_state *st) {
 }
 
 static int invoke(const run_options *o, run_state *st) {
-    if (find_export(st->module, "_initialize", NULL)) {
+    if (module_function_export(st->module, "_initialize", NULL)) {
         int status = finish(isorun_instance_call(st->instance, "_initialize", NULL, 0, NULL, 0), o, st);
         if (status || st->exited) return status;
     }
@@ -203,7 +155,7 @@ static int run_parsed(const run_options *o) {
     if (status == 0 && !st.exited) {
         if (o->invoke)
             status = invoke(o, &st);
-        else if (!find_export(st.module, "_start", NULL))
+        else if (!module_function_export(st.module, "_start", NULL))
             status = no_start(o, &st);
         else
             status = finish(isorun_instance_call(st.instance, "_start", NULL, 0, NULL, 0), o, &st);
