@@ -44,14 +44,16 @@ static void test_fuel(void) {
     CHECK_EQ_U64(u.fuel_remaining, 0);
     CHECK_EQ_U64(u.fuel_consumed, 10000);
     CHECK_EQ_U64(u.traps, 1);
-    /* Empty tank: even a short loop traps. */
+    /* Empty tank: even a short loop traps, and so does straight-line code
+     * (the called function pays its instructions on entry). */
     EXPECT_TRAP(sum_to(inst, 10, &sum), ISORUN_TRAP_OUT_OF_FUEL, NULL);
+    EXPECT_TRAP(call_i32(inst, "store", NULL, 2, 8, 1234, 0), ISORUN_TRAP_OUT_OF_FUEL, NULL);
 
     /* Refill and continue: the instance (memory included) is intact. */
-    EXPECT_OK(call_i32(inst, "store", NULL, 2, 8, 1234, 0));
     REQUIRE_OK(isorun_instance_add_fuel(inst, 1000000));
     isorun_instance_usage(inst, &u);
     CHECK_EQ_U64(u.fuel_remaining, 1000000); /* pending fuel is reported */
+    EXPECT_OK(call_i32(inst, "store", NULL, 2, 8, 1234, 0));
     EXPECT_OK(sum_to(inst, 10000, &sum));
     CHECK(sum == 50005000);
     int32_t r = 0;
