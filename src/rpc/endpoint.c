@@ -47,6 +47,7 @@
  * the standby keeps looking after the last such call. */
 #define STEAL_AFTER_NS (1000ull * 1000ull)
 #define STANDBY_QUIET_NS (200ull * 1000000ull)
+enum { INLINE_IDLE, INLINE_RUNNING, INLINE_STOLEN };
 #define DEFAULT_CALL_TIMEOUT_NS (30ull * 1000000000ull)
 
 /* An outgoing call waiting for its response. Lives on the caller's stack. */
@@ -74,9 +75,17 @@ struct isorun_transport {
     size_t waiting;       /* callers waiting on their pending entry */
     bool reading_over;    /* recv failed: the connection is gone */
     pthread_cond_t role;  /* the role was released, or reading is over */
-    /* A request running on the thread that holds the role. */
-    bool inline_running, role_stolen, steal_now, standby_asleep;
-    uint64_t inline_since, last_inline;
+    /* A request running on the thread that holds the role (INLINE_*). Its
+     * start and end touch only these atomics: the standby checks them on
+     * its own mutex, so the hot path never waits for a lock the standby
+     * holds (a contended lock can cost a whole scheduler tick). */
+    atomic_int inline_state;
+    atomic_bool steal_now, standby_asleep, standby_stop;
+    atomic_uint_least64_t inline_since, last_inline;
+    pthread_mutex_t standby_mu;
+    pthread_cond_t standby_cv; /* CLOCK_MONOTONIC */
+    atomic_bool closed_flag;   /* = closed, read without mu by senders */
+    atomic_bool standby_ready; /* the second reader thread runs */
 
     pthread_mutex_t mu;
     bool closed;
@@ -110,6 +119,7 @@ static void mark_closed(isorun_transport *t, const char *reason) {
     pthread_mutex_lock(&t->mu);
     if (!t->closed) {
         t->closed = true;
+        atomic_store(&t->closed_flag, true);
         t->close_reason = isr_strndup(reason, strlen(reason));
     }
     for (size_t b = 0; b < PENDING_BUCKETS; b++) {
@@ -160,6 +170,8 @@ void isorun_transport_free(isorun_transport *t) {
     t->ops->free(t->impl);
     free(t->close_reason);
     pthread_cond_destroy(&t->role);
+    pthread_cond_destroy(&t->standby_cv);
+    pthread_mutex_destroy(&t->standby_mu);
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
@@ -263,9 +275,55 @@ static bool read_frames(isorun_transport *t) {
     }
 }
 
+static void wake_standby(isorun_transport *t) {
+    pthread_mutex_lock(&t->standby_mu);
+    pthread_cond_broadcast(&t->standby_cv);
+    pthread_mutex_unlock(&t->standby_mu);
+}
+
+static void wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, uint64_t due) {
+    struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
+    pthread_cond_timedwait(cv, mu, &ts);
+}
+
+/* One wait of a thread standing by while another holds the reading role:
+ * returns true when it took the role over from a request running too long
+ * (or waiting on this connection). Touches only atomics and the standby's
+ * own mutex. */
+static bool stand_by(isorun_transport *t) {
+    bool stole = false;
+    pthread_mutex_lock(&t->standby_mu);
+    uint64_t now = isr_now_ns();
+    if (atomic_load(&t->standby_stop)) {
+        /* reading is over: nothing to wait for */
+    } else if (atomic_load(&t->inline_state) == INLINE_RUNNING) {
+        uint64_t due = atomic_load(&t->steal_now) ? now : atomic_load(&t->inline_since) + STEAL_AFTER_NS;
+        if (now >= due) {
+            int running = INLINE_RUNNING;
+            /* The role's holder finds out when its call ends. */
+            stole = atomic_compare_exchange_strong(&t->inline_state, &running, INLINE_STOLEN);
+        } else {
+            wait_until(&t->standby_cv, &t->standby_mu, due);
+        }
+    } else if (now - atomic_load(&t->last_inline) < STANDBY_QUIET_NS) {
+        /* Busy: look again soon, unasked (see the top of the file). */
+        wait_until(&t->standby_cv, &t->standby_mu, now + STEAL_AFTER_NS);
+    } else {
+        atomic_store(&t->standby_asleep, true);
+        /* Checked after announcing the sleep: a request starting now either
+         * sees the announcement (and wakes this thread under standby_mu) or
+         * is seen here. */
+        if (atomic_load(&t->inline_state) != INLINE_RUNNING && !atomic_load(&t->standby_stop))
+            pthread_cond_wait(&t->standby_cv, &t->standby_mu);
+        atomic_store(&t->standby_asleep, false);
+    }
+    pthread_mutex_unlock(&t->standby_mu);
+    return stole;
+}
+
 /* Waits (mu held) until this reader thread may read: the role is free, or
- * a request running on the role's holder has run long enough to take the
- * role over. False when reading is over. */
+ * it took the role over from a request running on its holder. False when
+ * reading is over. */
 static bool await_role(isorun_transport *t) {
     for (;;) {
         if (t->reading_over) return false;
@@ -273,27 +331,10 @@ static bool await_role(isorun_transport *t) {
             t->reader_active = true;
             return true;
         }
-        uint64_t now = isr_now_ns();
-        if (t->inline_running && !t->role_stolen) {
-            uint64_t due = t->steal_now ? now : t->inline_since + STEAL_AFTER_NS;
-            if (now >= due) {
-                t->role_stolen = true; /* the role's holder finds out when its call ends */
-                return true;
-            }
-            struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
-            pthread_cond_timedwait(&t->role, &t->mu, &ts);
-            continue;
-        }
-        if (now - t->last_inline < STANDBY_QUIET_NS) {
-            /* Busy: look again soon, unasked (see the top of the file). */
-            uint64_t due = now + STEAL_AFTER_NS;
-            struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
-            pthread_cond_timedwait(&t->role, &t->mu, &ts);
-            continue;
-        }
-        t->standby_asleep = true;
-        pthread_cond_wait(&t->role, &t->mu);
-        t->standby_asleep = false;
+        pthread_mutex_unlock(&t->mu);
+        bool stole = stand_by(t);
+        pthread_mutex_lock(&t->mu);
+        if (stole) return true;
     }
 }
 
@@ -307,6 +348,8 @@ static void *reader_main(void *arg) {
         if (over) {
             t->reading_over = true;
             pthread_cond_broadcast(&t->role);
+            atomic_store(&t->standby_stop, true);
+            wake_standby(t);
             break;
         }
     }
@@ -331,28 +374,30 @@ static int start_reader(isorun_transport *t) {
 }
 
 bool rpc_transport_inline_begin(isorun_transport *t) {
-    pthread_mutex_lock(&t->mu);
-    /* Without a standby (none could be started) the reader must not stop
-     * reading for a call of unknown length; and one call at a time runs on
-     * a reader (the standby may be reading while the first still runs). */
-    bool ok = !t->inline_running && (t->nreaders == 2 || (t->nreaders == 1 && start_reader(t) == 0));
-    if (ok) {
-        uint64_t now = isr_now_ns();
-        t->inline_running = true;
-        t->role_stolen = t->steal_now = false;
-        t->inline_since = t->last_inline = now;
-        if (t->standby_asleep) pthread_cond_broadcast(&t->role);
+    /* One request at a time runs on a reader thread (the standby may be
+     * reading while the first still runs). Only the reading thread of t
+     * calls this, so the check cannot race another start. */
+    if (atomic_load(&t->inline_state) != INLINE_IDLE) return false;
+    if (!atomic_load_explicit(&t->standby_ready, memory_order_acquire)) {
+        /* Without a standby (none could be started) the reader must not
+         * stop reading for a call of unknown length. Started once. */
+        pthread_mutex_lock(&t->mu);
+        bool ok = t->nreaders == 2 || (t->nreaders == 1 && start_reader(t) == 0);
+        pthread_mutex_unlock(&t->mu);
+        if (!ok) return false;
+        atomic_store_explicit(&t->standby_ready, true, memory_order_release);
     }
-    pthread_mutex_unlock(&t->mu);
-    return ok;
+    uint64_t now = isr_now_ns();
+    atomic_store(&t->steal_now, false);
+    atomic_store(&t->inline_since, now);
+    atomic_store(&t->last_inline, now);
+    atomic_store(&t->inline_state, INLINE_RUNNING);
+    if (atomic_load(&t->standby_asleep)) wake_standby(t);
+    return true;
 }
 
 bool rpc_transport_inline_end(isorun_transport *t) {
-    pthread_mutex_lock(&t->mu);
-    bool stolen = t->role_stolen;
-    t->inline_running = t->role_stolen = t->steal_now = false;
-    pthread_mutex_unlock(&t->mu);
-    return stolen;
+    return atomic_exchange(&t->inline_state, INLINE_IDLE) == INLINE_STOLEN;
 }
 
 /* Local channel deliveries, on the sending thread. */
@@ -381,6 +426,12 @@ static isorun_error *wrap(const isorun_transport_ops *ops, void *impl, const iso
         return isr_error_nomem();
     }
     pthread_cond_init(&t->role, NULL);
+    pthread_mutex_init(&t->standby_mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->standby_cv, &attr);
+    pthread_condattr_destroy(&attr);
     atomic_init(&t->refs, 1);
     t->ops = ops;
     t->impl = impl;
@@ -399,6 +450,8 @@ static isorun_error *wrap(const isorun_transport_ops *ops, void *impl, const iso
             if (t->server) rpc_server_release(t->server);
             ops->free(impl);
             pthread_cond_destroy(&t->role);
+            pthread_cond_destroy(&t->standby_cv);
+            pthread_mutex_destroy(&t->standby_mu);
             pthread_mutex_destroy(&t->mu);
             free(t);
             return isr_error(ISORUN_ERR_NOMEM, "cannot start a thread for the connection: %s", strerror(rc));
@@ -492,13 +545,14 @@ isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server) 
 
 isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
                                  uint64_t deadline_ns) {
-    pthread_mutex_lock(&t->mu);
-    bool closed = t->closed;
-    isorun_error *err = closed ? isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
-                                           t->close_reason ? t->close_reason : "closed")
-                               : NULL;
-    pthread_mutex_unlock(&t->mu);
-    if (err) return err;
+    /* The flag, not the mutex: sending is on every call's path. */
+    if (atomic_load(&t->closed_flag)) {
+        pthread_mutex_lock(&t->mu);
+        isorun_error *err = isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
+                                      t->close_reason ? t->close_reason : "closed");
+        pthread_mutex_unlock(&t->mu);
+        return err;
+    }
     return t->ops->send(t->impl, frame, len, target, deadline_ns);
 }
 
@@ -666,11 +720,11 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
             if (!p.done && isr_now_ns() >= deadline_ns) break;
             continue;
         }
-        if (t->inline_running && !t->role_stolen && !t->steal_now) {
+        if (atomic_load(&t->inline_state) == INLINE_RUNNING && !atomic_load(&t->steal_now)) {
             /* The role's holder runs a call (perhaps this very one): the
              * standby must read this response now. */
-            t->steal_now = true;
-            pthread_cond_broadcast(&t->role);
+            atomic_store(&t->steal_now, true);
+            wake_standby(t);
         }
         t->waiting++;
         struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
