@@ -627,7 +627,8 @@ isorun_error *isorun_transport_pair(const isorun_rpc_options *opts, isorun_trans
  * address when nothing answers there; ISORUN_ERR_ARGUMENT for a bad URL. */
 isorun_error *isorun_transport_dial(const char *url, const isorun_rpc_options *opts, isorun_transport **out);
 /* Reference counting: links and servers using a transport keep it alive. The
- * last free closes the connection. */
+ * last free closes the connection and waits for its reader threads, so it
+ * must not happen inside a call that the same transport is serving. */
 isorun_transport *isorun_transport_ref(isorun_transport *t);
 void isorun_transport_free(isorun_transport *t);
 /* Closes the connection now: calls waiting on it fail with status
