@@ -15,6 +15,8 @@
 #include "../transport/transport.h"
 #include "../util/util.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -251,11 +253,81 @@ uint64_t rpc_process_salt(void);
 uint64_t rpc_instance_token(uint64_t salt, const void *instance);
 
 /* ------------------------------------------------------------------------
- * Endpoints: the object behind isorun_transport (endpoint.c, call.c)
+ * Endpoints: the object behind isorun_transport (endpoint.c, readers.c,
+ * call.c)
  * ------------------------------------------------------------------------ */
 
 /* The server behind isorun_server (server.c). */
 typedef isorun_server rpc_server;
+
+/* The state behind isorun_transport, shared by endpoint.c (life cycle,
+ * dispatch), readers.c (reader threads) and call.c (outgoing calls). */
+#define PENDING_BUCKETS 64
+/* A request running on a reader thread (readers.c). */
+enum { INLINE_IDLE, INLINE_RUNNING, INLINE_STOLEN };
+
+/* An outgoing call waiting for its response. Lives on the caller's stack. */
+typedef struct pending {
+    struct pending *next;
+    uint64_t id;
+    pthread_cond_t cv; /* CLOCK_MONOTONIC */
+    bool done;
+    uint8_t *frame; /* the response (malloc'd), when done without failure */
+    size_t len;
+    isorun_error *failure; /* the connection failed before the response came */
+} pending;
+
+struct isorun_transport {
+    atomic_uint refs;
+    const isorun_transport_ops *ops;
+    void *impl;
+    isorun_rpc_options opts;
+    bool direct; /* a local channel end: no reader thread */
+    /* Reader threads (none while callers read; the second one starts at
+     * the first hand-off). */
+    pthread_t readers[2];
+    int nreaders, live_readers;
+    bool reader_active;   /* a thread (reader or caller) holds the reading role */
+    size_t waiting;       /* callers waiting on their pending entry */
+    bool reading_over;    /* recv failed: the connection is gone */
+    pthread_cond_t role;  /* the role was released, or reading is over */
+    /* A request running on the thread that holds the role (INLINE_*). Its
+     * start and end touch only these atomics: the standby checks them on
+     * its own mutex, so the hot path never waits for a lock the standby
+     * holds (a contended lock can cost a whole scheduler tick). */
+    atomic_int inline_state;
+    atomic_bool steal_now, standby_asleep, standby_stop;
+    atomic_uint_least64_t inline_since, last_inline;
+    pthread_mutex_t standby_mu;
+    pthread_cond_t standby_cv; /* CLOCK_MONOTONIC */
+    atomic_bool closed_flag;   /* = closed, read without mu by senders */
+    atomic_bool standby_ready; /* the second reader thread runs */
+
+    pthread_mutex_t mu;
+    bool closed;
+    char *close_reason; /* why it closed, for calls that come later */
+    uint64_t next_id;
+    pending *pending[PENDING_BUCKETS];
+    rpc_server *server; /* attached (internal reference) */
+    bool accepted;      /* a server's connection: tell it when it ends */
+    char label[160];
+};
+
+static inline pending **rpc_pending_bucket(isorun_transport *t, uint64_t id) {
+    return &t->pending[id % PENDING_BUCKETS];
+}
+
+/* Marks t closed and fails every pending call with reason (first reason
+ * kept). */
+void rpc_transport_mark_closed(isorun_transport *t, const char *reason);
+/* Dispatches one checked frame. own: frame is malloc'd and taken; reader:
+ * called by a reader thread (true returned: it ran a request and lost the
+ * reading role). */
+bool rpc_transport_on_frame(isorun_transport *t, const tp_frame_header *h, uint8_t *frame, size_t len, bool own,
+                            bool reader);
+/* Starts a reader thread (mu held); 0 or the pthread error. */
+int rpc_transport_start_reader(isorun_transport *t);
+void rpc_transport_wake_standby(isorun_transport *t);
 
 /* Defaults applied. */
 void rpc_options_resolve(const isorun_rpc_options *in, isorun_rpc_options *out);
@@ -284,7 +356,7 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
                        const rpc_chain *chain);
 
 /* ------------------------------------------------------------------------
- * Serving (serve.c, server.c)
+ * Serving (serve.c, server.c, server_queue.c, server_conns.c)
  * ------------------------------------------------------------------------ */
 
 /* What answering one request needs. */
@@ -331,5 +403,83 @@ rpc_server *rpc_server_ref(rpc_server *s);
 void rpc_server_release(rpc_server *s);
 /* An accepted connection ended (reader thread). */
 void rpc_server_connection_closed(rpc_server *s, isorun_transport *t);
+
+/* The state behind isorun_server, shared by server.c (life cycle),
+ * server_queue.c (requests and workers) and server_conns.c (connections,
+ * listeners, housekeeping). */
+typedef struct rpc_job {
+    struct rpc_job *next;
+    isorun_transport *t; /* reference */
+    uint64_t id;
+    uint64_t arrived_ns, deadline_ns;
+    char *target;
+    size_t len;
+    uint8_t frame[];
+} rpc_job;
+
+/* A request being run by a worker or inline. */
+typedef struct rpc_running {
+    struct rpc_running *next;
+    const char *target;
+} rpc_running;
+
+/* An idle worker, on its own stack, waiting to be woken. */
+typedef struct rpc_idle_worker {
+    struct rpc_idle_worker *next;
+    pthread_cond_t cv;
+    bool woken;
+} rpc_idle_worker;
+
+typedef struct rpc_server_listener {
+    isorun_listener *l;
+    pthread_t thread;
+    bool started;
+} rpc_server_listener;
+
+typedef struct rpc_server_conn {
+    isorun_transport *t; /* reference */
+    bool dead;
+} rpc_server_conn;
+
+struct isorun_server {
+    atomic_uint refs;
+    isorun_runtime *rt; /* reference */
+    isorun_server_config cfg;
+    rpc_serve_ctx ctx;
+
+    pthread_mutex_t mu;
+    rpc_idle_worker *idle;    /* most recently idle first */
+    pthread_cond_t done;  /* a running request finished */
+    pthread_cond_t house; /* housekeeping has something to do, or must stop */
+    bool stopping, workers_exit, house_exit;
+
+    rpc_job *head, *tail;
+    size_t queued;
+    rpc_running *runs;
+    size_t nrunning;
+
+    pthread_t *workers;
+    uint32_t nworkers;
+    pthread_t housekeeper;
+    bool housekeeper_started;
+
+    rpc_server_listener *listeners;
+    size_t nlisteners, cap_listeners;
+    rpc_server_conn *conns;
+    size_t nconns, cap_conns, ndead;
+    isorun_transport **attached;
+    size_t nattached, cap_attached;
+    char **advertised; /* ids routed listeners were told about */
+    size_t nadvertised, cap_advertised;
+};
+
+void rpc_server_log(isorun_server *s, const char *fmt, ...) ISR_PRINTF(2, 3);
+void rpc_server_send_error(isorun_transport *t, uint64_t id, isorun_rpc_status status, isorun_trap_code trap,
+                           const char *message);
+void rpc_server_job_free(rpc_job *j);
+void rpc_server_wake_all_workers(isorun_server *s); /* mu held */
+void *rpc_server_worker_main(void *server);
+void *rpc_server_accept_main(void *args); /* args: malloc'd {server, listener} */
+void *rpc_server_housekeeping_main(void *server);
 
 #endif /* ISORUN_RPC_H */
