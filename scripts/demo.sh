@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # demo.sh — installs what is needed, builds isorun, and runs the flagship
-# demo: a C program compiled to WebAssembly (tests/guests/compute.c) that
-# counts the primes below a bound and prints a checksum, executed by isorun's
-# own engine through the command-line tool.
+# demo:
+#   1. `isorun serve` runs a provider instance (examples/demo/stats_provider.c,
+#      compiled to WebAssembly by the build) and serves it over TCP;
+#   2. `isorun run` runs a consumer (examples/demo/report.c, a WASI program)
+#      with a mounted directory and a budget, its "example:stats/ops" imports
+#      linked to that remote instance: it reads numbers from the mount,
+#      computes statistics through the provider and writes a report;
+#   3. the same consumer linked to the provider in-process (a local link);
+#   4. the same consumer with too little fuel: the budget stops it.
+# The server is stopped by PID at the end, whatever happens.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +22,5 @@ scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build"
 
-guest=$build/tests/guests/compute.wasm
-echo
-echo "\$ $build/isorun run $guest"
-time "$build/isorun" run "$guest"
+exec scripts/demo-run.sh "$build"
+
