@@ -156,7 +156,7 @@ static bool read_hex4(parser *p, uint32_t *out) {
     return true;
 }
 
-/* Reads a \uXXXX escape (p->pos just after the 'u'), joining a surrogate pair
+/* Reads a \u escape of four hex digits (p->pos just after the 'u'), joining a surrogate pair
  * into one code point. */
 static bool read_unicode_escape(parser *p, uint32_t *cp) {
     uint32_t hi;
