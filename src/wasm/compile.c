@@ -399,16 +399,10 @@ static ctrl_frame *label(compiler *c, uint32_t depth) { return &c->ctrl[c->cdept
 static unsigned fused_branch_op(uint16_t op) {
     switch (op) {
     case WASM_OP_I32_EQZ: return WASM_IOP_BR_IF_I32_EQZ;
-    case WASM_OP_I32_EQ: return WASM_IOP_BR_IF_I32_EQ;
-    case WASM_OP_I32_NE: return WASM_IOP_BR_IF_I32_NE;
-    case WASM_OP_I32_LT_S: return WASM_IOP_BR_IF_I32_LT_S;
-    case WASM_OP_I32_LT_U: return WASM_IOP_BR_IF_I32_LT_U;
-    case WASM_OP_I32_GT_S: return WASM_IOP_BR_IF_I32_GT_S;
-    case WASM_OP_I32_GT_U: return WASM_IOP_BR_IF_I32_GT_U;
-    case WASM_OP_I32_LE_S: return WASM_IOP_BR_IF_I32_LE_S;
-    case WASM_OP_I32_LE_U: return WASM_IOP_BR_IF_I32_LE_U;
-    case WASM_OP_I32_GE_S: return WASM_IOP_BR_IF_I32_GE_S;
-    case WASM_OP_I32_GE_U: return WASM_IOP_BR_IF_I32_GE_U;
+#define FUSED_CASE(cmp, inverse, c_op, type)                                   \
+    case WASM_OP_I32_##cmp: return WASM_IOP_BR_IF_I32_##cmp;
+        WASM_FUSED_COMPARES(FUSED_CASE)
+#undef FUSED_CASE
     default: return 0;
     }
 }
@@ -423,16 +417,10 @@ static bool top_is_fresh_compare(const compiler *c) {
 /* The comparison with the opposite outcome (for branching to `else`). */
 static unsigned inverse_branch_op(uint16_t op) {
     switch (op) {
-    case WASM_OP_I32_EQ: return WASM_IOP_BR_IF_I32_NE;
-    case WASM_OP_I32_NE: return WASM_IOP_BR_IF_I32_EQ;
-    case WASM_OP_I32_LT_S: return WASM_IOP_BR_IF_I32_GE_S;
-    case WASM_OP_I32_LT_U: return WASM_IOP_BR_IF_I32_GE_U;
-    case WASM_OP_I32_GT_S: return WASM_IOP_BR_IF_I32_LE_S;
-    case WASM_OP_I32_GT_U: return WASM_IOP_BR_IF_I32_LE_U;
-    case WASM_OP_I32_LE_S: return WASM_IOP_BR_IF_I32_GT_S;
-    case WASM_OP_I32_LE_U: return WASM_IOP_BR_IF_I32_GT_U;
-    case WASM_OP_I32_GE_S: return WASM_IOP_BR_IF_I32_LT_S;
-    case WASM_OP_I32_GE_U: return WASM_IOP_BR_IF_I32_LT_U;
+#define INVERSE_CASE(cmp, inverse, c_op, type)                                 \
+    case WASM_OP_I32_##cmp: return WASM_IOP_BR_IF_I32_##inverse;
+        WASM_FUSED_COMPARES(INVERSE_CASE)
+#undef INVERSE_CASE
     default: return 0;
     }
 }

@@ -151,11 +151,14 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
 #define H_NUMERIC_S(name) [WASM_OP_##name] = &&L_BAD,
 #define H_WASM(name, code, text, imm, sig, kind) H_NUMERIC_##kind(name)
 #define H_IOP(name) [WASM_IOP_##name] = &&L_IOP_##name,
-    static const void *const table[WASM_IOP_COUNT_] = {WASM_OPS(H_WASM) WASM_IOPS(H_IOP)};
+#define H_FUSED(cmp, inverse, op, type) [WASM_IOP_BR_IF_I32_##cmp] = &&L_IOP_BR_IF_I32_##cmp,
+    static const void *const table[WASM_IOP_COUNT_] = {WASM_OPS(H_WASM) WASM_IOPS(H_IOP)
+                                                          WASM_FUSED_COMPARES(H_FUSED)};
 #undef H_NUMERIC_N
 #undef H_NUMERIC_S
 #undef H_WASM
 #undef H_IOP
+#undef H_FUSED
     if (!s) {
         *table_out = table;
         return NULL;
@@ -683,16 +686,9 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
         NEXT();                                                                \
     }
     FUSED_BR(BR_IF_I32_EQZ, uint32_t, U32, a == 0)
-    FUSED_BR(BR_IF_I32_EQ, uint32_t, U32, a == b)
-    FUSED_BR(BR_IF_I32_NE, uint32_t, U32, a != b)
-    FUSED_BR(BR_IF_I32_LT_S, int32_t, S32, a < b)
-    FUSED_BR(BR_IF_I32_LT_U, uint32_t, U32, a < b)
-    FUSED_BR(BR_IF_I32_GT_S, int32_t, S32, a > b)
-    FUSED_BR(BR_IF_I32_GT_U, uint32_t, U32, a > b)
-    FUSED_BR(BR_IF_I32_LE_S, int32_t, S32, a <= b)
-    FUSED_BR(BR_IF_I32_LE_U, uint32_t, U32, a <= b)
-    FUSED_BR(BR_IF_I32_GE_S, int32_t, S32, a >= b)
-    FUSED_BR(BR_IF_I32_GE_U, uint32_t, U32, a >= b)
+#define FUSED_COMPARE(cmp, inverse, c_op, type) FUSED_BR(BR_IF_I32_##cmp, type, (type)U32, a c_op b)
+    WASM_FUSED_COMPARES(FUSED_COMPARE)
+#undef FUSED_COMPARE
 
     {
         const wasm_func *callee;

@@ -53,23 +53,32 @@
     X(REF_FUNC)      /* [h][dst,func] */                                       \
     X(REF_IS_NULL)   /* [h][dst,a] */                                          \
     X(UNREACHABLE)   /* [h] */                                                 \
-    X(BR_IF_I32_EQZ) /* [h][a,-][rel][cost,-] fused i32.eqz + br_if; backward (rel<0) checks fuel */            \
-    X(BR_IF_I32_EQ)  /* [h][a,b][rel][cost,-] fused compare + br_if ... */        \
-    X(BR_IF_I32_NE)                                                            \
-    X(BR_IF_I32_LT_S)                                                          \
-    X(BR_IF_I32_LT_U)                                                          \
-    X(BR_IF_I32_GT_S)                                                          \
-    X(BR_IF_I32_GT_U)                                                          \
-    X(BR_IF_I32_LE_S)                                                          \
-    X(BR_IF_I32_LE_U)                                                          \
-    X(BR_IF_I32_GE_S)                                                          \
-    X(BR_IF_I32_GE_U)
+    X(BR_IF_I32_EQZ) /* [h][a,-][rel][cost,-] fused i32.eqz + br_if */
+
+/* The i32 comparisons that fuse with a following br_if (or, inverted, with
+ * an if): X(CMP, INVERSE, C operator, operand type). Each gets an internal
+ * instruction BR_IF_I32_<CMP> laid out [h][a,b][rel][cost,-]; a backward
+ * branch (rel < 0) charges cost and polls the interrupt flag. */
+#define WASM_FUSED_COMPARES(X)                                                 \
+    X(EQ, NE, ==, uint32_t)                                                    \
+    X(NE, EQ, !=, uint32_t)                                                    \
+    X(LT_S, GE_S, <, int32_t)                                                  \
+    X(LT_U, GE_U, <, uint32_t)                                                 \
+    X(GT_S, LE_S, >, int32_t)                                                  \
+    X(GT_U, LE_U, >, uint32_t)                                                 \
+    X(LE_S, GT_S, <=, int32_t)                                                 \
+    X(LE_U, GT_U, <=, uint32_t)                                                \
+    X(GE_S, LT_S, >=, int32_t)                                                 \
+    X(GE_U, LT_U, >=, uint32_t)
 
 typedef enum wasm_iop {
     WASM_IOP_FIRST_ = WASM_OP_COUNT_ - 1,
 #define WASM_X_IOP(name) WASM_IOP_##name,
     WASM_IOPS(WASM_X_IOP)
 #undef WASM_X_IOP
+#define WASM_X_FUSED(cmp, inverse, op, type) WASM_IOP_BR_IF_I32_##cmp,
+    WASM_FUSED_COMPARES(WASM_X_FUSED)
+#undef WASM_X_FUSED
     WASM_IOP_COUNT_
 } wasm_iop;
 
