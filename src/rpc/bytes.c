@@ -41,54 +41,22 @@ isorun_error *rpc_get_bytes(rpc_reader *r, size_t n, const uint8_t **out) {
     return NULL;
 }
 
-isorun_error *rpc_get_uleb(rpc_reader *r, unsigned bits, uint64_t *out) {
-    uint64_t result = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        if (r->p >= r->end) return rpc_reader_fail(r, "unexpected end of data inside a LEB128 integer");
-        uint8_t b = *r->p++;
-        if (shift + 7 >= bits) {
-            /* The last byte the width allows: no continuation, and the bits
-             * beyond the width must be zero. */
-            unsigned used = bits - shift;
-            if (b & 0x80) return rpc_reader_fail(r, "LEB128 integer longer than its type allows");
-            if (used < 7 && (b >> used) != 0) return rpc_reader_fail(r, "LEB128 integer out of its type's range");
-            result |= (uint64_t)b << shift;
-            break;
-        }
-        result |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) break;
+static isorun_error *leb_failure(const rpc_reader *r, isr_leb_status st) {
+    switch (st) {
+    case ISR_LEB_END: return rpc_reader_fail(r, "unexpected end of data inside a LEB128 integer");
+    case ISR_LEB_TOO_LONG: return rpc_reader_fail(r, "LEB128 integer longer than its type allows");
+    default: return rpc_reader_fail(r, "LEB128 integer out of its type's range");
     }
-    *out = result;
-    return NULL;
+}
+
+isorun_error *rpc_get_uleb(rpc_reader *r, unsigned bits, uint64_t *out) {
+    isr_leb_status st = isr_leb_read_u(&r->p, r->end, bits, out);
+    return st == ISR_LEB_OK ? NULL : leb_failure(r, st);
 }
 
 isorun_error *rpc_get_sleb(rpc_reader *r, unsigned bits, int64_t *out) {
-    uint64_t result = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    for (;;) {
-        if (r->p >= r->end) return rpc_reader_fail(r, "unexpected end of data inside a LEB128 integer");
-        b = *r->p++;
-        if (shift + 7 >= bits) {
-            /* The last byte the width allows: no continuation, and the bits
-             * beyond the width must all equal the value's sign bit. */
-            if (b & 0x80) return rpc_reader_fail(r, "LEB128 integer longer than its type allows");
-            unsigned used = bits - shift; /* 1..7 */
-            int8_t payload = (int8_t)(uint8_t)(b << 1) >> 1;
-            int8_t high = (int8_t)(payload >> (used - 1)); /* must be 0 or -1 */
-            if (used < 7 && high != 0 && high != -1)
-                return rpc_reader_fail(r, "LEB128 integer out of its type's range");
-            result |= (uint64_t)(b & 0x7F) << shift;
-            shift += 7;
-            break;
-        }
-        result |= (uint64_t)(b & 0x7F) << shift;
-        shift += 7;
-        if (!(b & 0x80)) break;
-    }
-    if (shift < 64 && (b & 0x40)) result |= ~(uint64_t)0 << shift;
-    *out = (int64_t)result;
-    return NULL;
+    isr_leb_status st = isr_leb_read_s(&r->p, r->end, bits, out);
+    return st == ISR_LEB_OK ? NULL : leb_failure(r, st);
 }
 
 isorun_error *rpc_get_string(rpc_reader *r, size_t max, const char *what, const char **s, size_t *len) {
@@ -127,29 +95,12 @@ bool rpc_put_u64le(isr_buf *b, uint64_t v) {
 
 bool rpc_put_uleb(isr_buf *b, uint64_t v) {
     uint8_t bytes[10];
-    size_t n = 0;
-    do {
-        uint8_t byte = v & 0x7F;
-        v >>= 7;
-        if (v) byte |= 0x80;
-        bytes[n++] = byte;
-    } while (v);
-    return isr_buf_append(b, bytes, n);
+    return isr_buf_append(b, bytes, isr_leb_write_u(bytes, v));
 }
 
 bool rpc_put_sleb(isr_buf *b, int64_t v) {
     uint8_t bytes[10];
-    size_t n = 0;
-    for (;;) {
-        uint8_t byte = (uint8_t)(v & 0x7F);
-        /* Arithmetic shift: the sign carries into the next group. */
-        v = (int64_t)((uint64_t)v >> 7) | (v < 0 ? (int64_t)(~(~(uint64_t)0 >> 7)) : 0);
-        bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
-        if (!done) byte |= 0x80;
-        bytes[n++] = byte;
-        if (done) break;
-    }
-    return isr_buf_append(b, bytes, n);
+    return isr_buf_append(b, bytes, isr_leb_write_s(bytes, v));
 }
 
 bool rpc_put_string(isr_buf *b, const char *s, size_t len) {

@@ -65,6 +65,66 @@ bool isr_grow_array(void **pp, size_t *cap, size_t need, size_t elem);
  * nothing above U+10FFFF). */
 bool isr_utf8_valid(const uint8_t *s, size_t n);
 
+/* LEB128, as WebAssembly and isorun's wire protocol use it. Reading takes at
+ * most `bits` bits (32, 33 or 64): the last byte that width allows must not
+ * continue, and its unused bits must be zero (unsigned) or copies of the sign
+ * bit (signed). *p advances past what was read. */
+typedef enum isr_leb_status {
+    ISR_LEB_OK,
+    ISR_LEB_END,       /* the input ended inside the number */
+    ISR_LEB_TOO_LONG,  /* more bytes than the width allows */
+    ISR_LEB_TOO_LARGE, /* the value does not fit the width */
+} isr_leb_status;
+
+static inline isr_leb_status isr_leb_read_u(const uint8_t **p, const uint8_t *end, unsigned bits, uint64_t *out) {
+    uint64_t result = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        if (*p >= end) return ISR_LEB_END;
+        uint8_t b = *(*p)++;
+        if (shift + 7 >= bits) {
+            unsigned used = bits - shift;
+            if (b & 0x80) return ISR_LEB_TOO_LONG;
+            if (used < 7 && (b >> used) != 0) return ISR_LEB_TOO_LARGE;
+            result |= (uint64_t)b << shift;
+            break;
+        }
+        result |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) break;
+    }
+    *out = result;
+    return ISR_LEB_OK;
+}
+
+static inline isr_leb_status isr_leb_read_s(const uint8_t **p, const uint8_t *end, unsigned bits, int64_t *out) {
+    uint64_t result = 0;
+    unsigned shift = 0;
+    uint8_t b;
+    for (;;) {
+        if (*p >= end) return ISR_LEB_END;
+        b = *(*p)++;
+        if (shift + 7 >= bits) {
+            if (b & 0x80) return ISR_LEB_TOO_LONG;
+            unsigned used = bits - shift;                 /* 1..7 */
+            int8_t payload = (int8_t)(uint8_t)(b << 1) >> 1; /* the 7 bits, sign-extended */
+            int8_t high = (int8_t)(payload >> (used - 1));   /* must be 0 or -1 */
+            if (used < 7 && high != 0 && high != -1) return ISR_LEB_TOO_LARGE;
+            result |= (uint64_t)(b & 0x7F) << shift;
+            shift += 7;
+            break;
+        }
+        result |= (uint64_t)(b & 0x7F) << shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+    }
+    if (shift < 64 && (b & 0x40)) result |= ~(uint64_t)0 << shift;
+    *out = (int64_t)result;
+    return ISR_LEB_OK;
+}
+
+/* Writes v in the fewest bytes (at most 10) to out; returns the count. */
+size_t isr_leb_write_u(uint8_t out[10], uint64_t v);
+size_t isr_leb_write_s(uint8_t out[10], int64_t v);
+
 /* Duplicates n bytes into a NUL-terminated string; NULL on OOM. */
 char *isr_strndup(const char *s, size_t n);
 

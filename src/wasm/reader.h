@@ -43,56 +43,22 @@ static inline bool wasm_read_u8(wasm_reader *r, uint8_t *out) {
     return true;
 }
 
+/* The binary format's messages for a LEB128 failure. */
+static inline bool wasm_leb_fail(wasm_reader *r, isr_leb_status st) {
+    if (st == ISR_LEB_END) return wasm_fail(r, "unexpected end");
+    return wasm_fail(r, st == ISR_LEB_TOO_LONG ? "integer representation too long" : "integer too large");
+}
+
 /* Unsigned LEB128 of at most `bits` bits (32 or 64). */
 static inline bool wasm_read_uleb(wasm_reader *r, unsigned bits, uint64_t *out) {
-    uint64_t result = 0;
-    unsigned shift = 0;
-    for (;;) {
-        if (r->p >= r->end) return wasm_fail(r, "unexpected end");
-        uint8_t b = *r->p++;
-        if (shift + 7 >= bits && shift < 64) {
-            /* last permitted byte: no continuation, unused bits must be 0 */
-            unsigned used = bits - shift;
-            if (b & 0x80) return wasm_fail(r, "integer representation too long");
-            if (used < 7 && (b >> used) != 0) return wasm_fail(r, "integer too large");
-            result |= (uint64_t)b << shift;
-            break;
-        }
-        result |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) break;
-        shift += 7;
-    }
-    *out = result;
-    return true;
+    isr_leb_status st = isr_leb_read_u(&r->p, r->end, bits, out);
+    return st == ISR_LEB_OK || wasm_leb_fail(r, st);
 }
 
 /* Signed LEB128 of at most `bits` bits (32, 33 or 64). */
 static inline bool wasm_read_sleb(wasm_reader *r, unsigned bits, int64_t *out) {
-    uint64_t result = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    for (;;) {
-        if (r->p >= r->end) return wasm_fail(r, "unexpected end");
-        b = *r->p++;
-        if (shift + 7 >= bits) {
-            /* last permitted byte: no continuation; the unused high bits must
-             * all equal the sign bit of the value */
-            if (b & 0x80) return wasm_fail(r, "integer representation too long");
-            unsigned used = bits - shift; /* 1..7 */
-            int8_t sb = (int8_t)(b << 1) >> 1; /* sign-extend 7-bit payload */
-            int64_t hi = sb >> (used - 1);     /* must be 0 or -1 */
-            if (used < 7 && hi != 0 && hi != -1) return wasm_fail(r, "integer too large");
-            result |= (uint64_t)(b & 0x7F) << shift;
-            shift += 7;
-            break;
-        }
-        result |= (uint64_t)(b & 0x7F) << shift;
-        shift += 7;
-        if (!(b & 0x80)) break;
-    }
-    if (shift < 64 && (b & 0x40)) result |= ~(uint64_t)0 << shift;
-    *out = (int64_t)result;
-    return true;
+    isr_leb_status st = isr_leb_read_s(&r->p, r->end, bits, out);
+    return st == ISR_LEB_OK || wasm_leb_fail(r, st);
 }
 
 static inline bool wasm_read_u32(wasm_reader *r, uint32_t *out) {
