@@ -9,6 +9,7 @@ set -euo pipefail
 # Debian packages, grouped by why we need them.
 build_packages=(
     cmake ninja-build gcc   # the library, tools and unit tests
+    pkg-config              # finds libnats (ISORUN_NATS)
     clang lld               # second compiler (-Werror under both), wasm32 linker
     libclang-rt-14-dev      # clang's ASan/UBSan/libFuzzer runtimes (build-asan, fuzzing)
 )

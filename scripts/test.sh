@@ -63,9 +63,12 @@ run_tree() {
 
 ctest_args=("$@")
 
-run_tree "normal (gcc)" "${ISORUN_BUILD_DIR:-build}" gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# NATS is a build option that defaults to "on when libnats is found"; the
+# suite insists on it, so a missing libnats fails here instead of silently
+# skipping the NATS tests.
+run_tree "normal (gcc)" "${ISORUN_BUILD_DIR:-build}" gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISORUN_NATS=ON
 run_tree "asan+ubsan (clang)" "${ISORUN_ASAN_BUILD_DIR:-build-asan}" clang \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISORUN_SANITIZE=ON
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISORUN_SANITIZE=ON -DISORUN_NATS=ON
 
 echo
 echo "=== summary"
