@@ -7,7 +7,7 @@
 #ifndef ISORUN_TEST_RT_HELPERS_H
 #define ISORUN_TEST_RT_HELPERS_H
 
-#include "../unit/check.h"
+#include "../unit/check_error.h"
 #include "isorun.h"
 
 #include <stdio.h>
@@ -48,16 +48,7 @@ static inline bool rt_ok_at(isorun_error *err, int line) {
  * NULL), then frees it. */
 static inline void rt_error_at(isorun_error *err, isorun_error_code code, isorun_trap_code trap, const char *needle,
                                int line) {
-    bool ok = err && isorun_error_code_of(err) == code && isorun_error_trap(err) == trap;
-    check_record(ok, __FILE__, line, "the expected error comes back");
-    if (!ok) {
-        if (!err)
-            fprintf(stderr, "    no error, expected %s / %s\n", isorun_error_code_name(code), isorun_trap_message(trap));
-        else
-            fprintf(stderr, "    got %s / %s (\"%s\"), expected %s / %s\n",
-                    isorun_error_code_name(isorun_error_code_of(err)), isorun_trap_message(isorun_error_trap(err)),
-                    isorun_error_message(err), isorun_error_code_name(code), isorun_trap_message(trap));
-    }
+    check_error_kind_at(err, code, trap, __FILE__, line);
     if (err && needle) {
         bool has = strstr(isorun_error_message(err), needle) != NULL;
         check_record(has, __FILE__, line, "the error message says what happened");

@@ -7,7 +7,7 @@
 #define ISORUN_TEST_ENGINE_HELPERS_H
 
 #include "../../src/wasm/wasm.h"
-#include "check.h"
+#include "check_error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,16 +116,8 @@ static inline void expect_ok_at(isorun_error *err, int line) {
 
 /* Checks that err has `code` (and, for traps, `trap`) and frees it. */
 static inline void expect_error_at(isorun_error *err, isorun_error_code code, isorun_trap_code trap, int line) {
-    bool ok = err && isorun_error_code_of(err) == code && isorun_error_trap(err) == trap;
-    check_record(ok, __FILE__, line, "the expected error comes back");
-    if (!ok) {
-        if (!err)
-            fprintf(stderr, "    no error, expected %s / %s\n", isorun_error_code_name(code), isorun_trap_message(trap));
-        else
-            fprintf(stderr, "    got %s / %s (\"%s\"), expected %s / %s\n",
-                    isorun_error_code_name(isorun_error_code_of(err)), isorun_trap_message(isorun_error_trap(err)),
-                    isorun_error_message(err), isorun_error_code_name(code), isorun_trap_message(trap));
-    } else if (code == ISORUN_ERR_TRAP) {
+    bool ok = check_error_kind_at(err, code, trap, __FILE__, line);
+    if (ok && code == ISORUN_ERR_TRAP) {
         /* The message starts with the specification's wording for the trap. */
         const char *message = isorun_error_message(err);
         const char *wording = isorun_trap_message(trap);
