@@ -1,6 +1,8 @@
 /*
  * nats.c — frames over NATS request/reply (Debian's libnats), built when
- * ISORUN_NATS is on (-DISORUN_HAVE_NATS).
+ * ISORUN_NATS is on (-DISORUN_HAVE_NATS). libnats is not linked: the first
+ * nats:// dial or listen loads it (natslib.h), and every call goes through
+ * the table of functions that load produced, kept in each connection.
  *
  * NATS routes messages by subject, not by connection, so the two sides are
  * not symmetric:
@@ -76,7 +78,8 @@ const isorun_listener_ops tp_nats_listener_ops = {.name = "nats"};
 
 #else
 
-#include <nats/nats.h>
+#include "natslib.h"
+
 #include <pthread.h>
 #include <time.h>
 
@@ -100,6 +103,7 @@ typedef struct route {
 #define MAX_WAITING 65536
 
 typedef struct nats_conn {
+    const tp_natslib *nats; /* libnats, loaded on first use */
     natsConnection *nc;
     bool serving; /* a listener's connection (routes requests) */
     pthread_mutex_t mu;
@@ -125,9 +129,9 @@ typedef struct nats_conn {
     char label[300];
 } nats_conn;
 
-static isorun_error *nats_fail(const char *what, const char *url, natsStatus s) {
-    const char *detail = nats_GetLastError(NULL);
-    return isr_error(ISORUN_ERR_IO, "%s %s: %s%s%s", what, url, natsStatus_GetText(s), detail ? ": " : "",
+static isorun_error *nats_fail(const nats_conn *c, const char *what, const char *url, natsStatus s) {
+    const char *detail = c->nats->nats_GetLastError(NULL);
+    return isr_error(ISORUN_ERR_IO, "%s %s: %s%s%s", what, url, c->nats->natsStatus_GetText(s), detail ? ": " : "",
                      detail ? detail : "");
 }
 
@@ -160,12 +164,12 @@ static void on_sub_complete(void *closure) {
  * handler can no longer run. Called with c->mu not held. */
 static natsStatus subscribe(nats_conn *c, const char *subject, natsMsgHandler cb, natsSubscription **out) {
     natsSubscription *sub = NULL;
-    natsStatus s = natsConnection_Subscribe(&sub, c->nc, subject, cb, c);
+    natsStatus s = c->nats->natsConnection_Subscribe(&sub, c->nc, subject, cb, c);
     if (s != NATS_OK) return s;
-    s = natsSubscription_SetOnCompleteCB(sub, on_sub_complete, c);
+    s = c->nats->natsSubscription_SetOnCompleteCB(sub, on_sub_complete, c);
     if (s != NATS_OK) {
-        natsSubscription_Unsubscribe(sub);
-        natsSubscription_Destroy(sub);
+        c->nats->natsSubscription_Unsubscribe(sub);
+        c->nats->natsSubscription_Destroy(sub);
         return s;
     }
     pthread_mutex_lock(&c->mu);
@@ -195,12 +199,12 @@ static void answer_no_responders(nats_conn *c, uint64_t id) {
 static void on_inbox(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure) {
     (void)nc, (void)sub;
     nats_conn *c = closure;
-    const uint8_t *data = (const uint8_t *)natsMsg_GetData(msg);
-    int len = natsMsg_GetDataLength(msg);
+    const uint8_t *data = (const uint8_t *)c->nats->natsMsg_GetData(msg);
+    int len = c->nats->natsMsg_GetDataLength(msg);
     pthread_mutex_lock(&c->mu);
     if (!c->closed && c->waiting < MAX_WAITING) {
-        if (natsMsg_IsNoResponders(msg)) {
-            const char *subject = natsMsg_GetSubject(msg);
+        if (c->nats->natsMsg_IsNoResponders(msg)) {
+            const char *subject = c->nats->natsMsg_GetSubject(msg);
             const char *dot = subject ? strrchr(subject, '.') : NULL;
             if (dot) answer_no_responders(c, strtoull(dot + 1, NULL, 10));
         } else if (len >= TP_FRAME_HEADER_SIZE) {
@@ -208,23 +212,23 @@ static void on_inbox(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
         }
     }
     pthread_mutex_unlock(&c->mu);
-    natsMsg_Destroy(msg);
+    c->nats->natsMsg_Destroy(msg);
 }
 
 /* The serving side: requests (and cancels, pings) on an instance's subject. */
 static void on_request(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure) {
     (void)nc, (void)sub;
     nats_conn *c = closure;
-    const uint8_t *data = (const uint8_t *)natsMsg_GetData(msg);
-    int len = natsMsg_GetDataLength(msg);
-    const char *reply = natsMsg_GetReply(msg);
+    const uint8_t *data = (const uint8_t *)c->nats->natsMsg_GetData(msg);
+    int len = c->nats->natsMsg_GetDataLength(msg);
+    const char *reply = c->nats->natsMsg_GetReply(msg);
     tp_frame_header h;
     isorun_error *err = NULL;
     if (!reply || len < TP_FRAME_HEADER_SIZE ||
         (err = tp_frame_header_read(data, (size_t)len, c->max_body, &h)) != NULL) {
         /* Not a frame, or nowhere to answer: nothing sensible to reply. */
         isorun_error_free(err);
-        natsMsg_Destroy(msg);
+        c->nats->natsMsg_Destroy(msg);
         return;
     }
     pthread_mutex_lock(&c->mu);
@@ -266,13 +270,17 @@ static void on_request(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
     free(copy);
 done:
     pthread_mutex_unlock(&c->mu);
-    natsMsg_Destroy(msg);
+    c->nats->natsMsg_Destroy(msg);
 }
 
 static isorun_error *conn_connect(const char *url, const tp_url *u, uint64_t timeout_ns, bool serving,
                                   nats_conn **out) {
+    const tp_natslib *nats;
+    isorun_error *err = tp_natslib_get(&nats);
+    if (err) return err;
     nats_conn *c = calloc(1, sizeof *c);
     if (!c) return isr_error_nomem();
+    c->nats = nats;
     pthread_mutex_init(&c->mu, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -285,17 +293,17 @@ static isorun_error *conn_connect(const char *url, const tp_url *u, uint64_t tim
     natsOptions *opts = NULL;
     char server[300];
     snprintf(server, sizeof server, "nats://%s:%s", u->host, u->port);
-    natsStatus s = natsOptions_Create(&opts);
-    if (s == NATS_OK) s = natsOptions_SetURL(opts, server);
-    if (s == NATS_OK) s = natsOptions_SetName(opts, serving ? "isorun server" : "isorun caller");
-    if (s == NATS_OK) s = natsOptions_SetTimeout(opts, (int64_t)(timeout_ns ? timeout_ns / 1000000 : 5000));
+    natsStatus s = c->nats->natsOptions_Create(&opts);
+    if (s == NATS_OK) s = c->nats->natsOptions_SetURL(opts, server);
+    if (s == NATS_OK) s = c->nats->natsOptions_SetName(opts, serving ? "isorun server" : "isorun caller");
+    if (s == NATS_OK) s = c->nats->natsOptions_SetTimeout(opts, (int64_t)(timeout_ns ? timeout_ns / 1000000 : 5000));
     /* A request or response is one message someone waits for: send it now
      * rather than when libnats' flusher next runs (milliseconds later). */
-    if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, true);
-    if (s == NATS_OK) s = natsConnection_Connect(&c->nc, opts);
-    natsOptions_Destroy(opts);
+    if (s == NATS_OK) s = c->nats->natsOptions_SetSendAsap(opts, true);
+    if (s == NATS_OK) s = c->nats->natsConnection_Connect(&c->nc, opts);
+    c->nats->natsOptions_Destroy(opts);
     if (s != NATS_OK) {
-        isorun_error *err = nats_fail("cannot connect to NATS at", url, s);
+        err = nats_fail(c, "cannot connect to NATS at", url, s);
         pthread_cond_destroy(&c->cv);
         pthread_mutex_destroy(&c->mu);
         free(c);
@@ -313,7 +321,7 @@ static void conn_destroy(nats_conn *c) {
     /* Closing the connection closes its subscriptions; c can go once no
      * handler can run any more (each subscription's completion callback
      * says so). The wait is bounded in case libnats never calls back. */
-    if (c->nc) natsConnection_Close(c->nc);
+    if (c->nc) c->nats->natsConnection_Close(c->nc);
     pthread_mutex_lock(&c->mu);
     for (int i = 0; i < 100 && c->live_subs > 0; i++) {
         struct timespec until;
@@ -323,14 +331,14 @@ static void conn_destroy(nats_conn *c) {
         pthread_cond_timedwait(&c->cv, &c->mu, &until);
     }
     pthread_mutex_unlock(&c->mu);
-    if (c->inbox_sub) natsSubscription_Destroy(c->inbox_sub);
+    if (c->inbox_sub) c->nats->natsSubscription_Destroy(c->inbox_sub);
     for (size_t i = 0; i < c->nsubs; i++) {
-        natsSubscription_Destroy(c->subs[i].sub);
+        c->nats->natsSubscription_Destroy(c->subs[i].sub);
         free(c->subs[i].id);
     }
     free(c->subs);
-    if (c->nc) natsConnection_Destroy(c->nc);
-    natsInbox_Destroy(c->inbox);
+    if (c->nc) c->nats->natsConnection_Destroy(c->nc);
+    c->nats->natsInbox_Destroy(c->inbox);
     for (inmsg *m = c->head, *n; m; m = n) {
         n = m->next;
         free(m);
@@ -349,7 +357,7 @@ isorun_error *tp_nats_dial(const char *url, const tp_url *u, uint64_t timeout_ns
     nats_conn *c;
     isorun_error *err = conn_connect(url, u, timeout_ns, false, &c);
     if (err) return err;
-    natsStatus s = natsInbox_Create(&c->inbox);
+    natsStatus s = c->nats->natsInbox_Create(&c->inbox);
     char wildcard[256];
     if (s == NATS_OK) {
         snprintf(wildcard, sizeof wildcard, "%s.*", c->inbox);
@@ -357,9 +365,9 @@ isorun_error *tp_nats_dial(const char *url, const tp_url *u, uint64_t timeout_ns
     }
     /* The subscription must be known to the server before a response can
      * come back to it. */
-    if (s == NATS_OK) s = natsConnection_Flush(c->nc);
+    if (s == NATS_OK) s = c->nats->natsConnection_Flush(c->nc);
     if (s != NATS_OK) {
-        err = nats_fail("cannot subscribe to a reply inbox at", url, s);
+        err = nats_fail(c, "cannot subscribe to a reply inbox at", url, s);
         conn_destroy(c);
         return err;
     }
@@ -372,7 +380,7 @@ static isorun_error *nats_send(void *impl, const uint8_t *frame, size_t len, con
     (void)deadline_ns; /* publishing only buffers; libnats flushes in the background */
     nats_conn *c = impl;
     if (len < TP_FRAME_HEADER_SIZE) return isr_error(ISORUN_ERR_ARGUMENT, "%s: not a frame", c->label);
-    int64_t max = natsConnection_GetMaxPayload(c->nc);
+    int64_t max = c->nats->natsConnection_GetMaxPayload(c->nc);
     if ((int64_t)len > max)
         return isr_error(ISORUN_ERR_LIMIT, "%s: a %zu-byte frame exceeds the NATS server's max_payload of %lld bytes",
                          c->label, len, (long long)max);
@@ -390,7 +398,7 @@ static isorun_error *nats_send(void *impl, const uint8_t *frame, size_t len, con
         for (int i = 0; i < 8; i++) id |= (uint64_t)frame[8 + i] << (8 * i);
         char reply[256];
         snprintf(reply, sizeof reply, "%s.%llu", c->inbox, (unsigned long long)id);
-        s = natsConnection_PublishRequest(c->nc, subject, reply, frame, (int)len);
+        s = c->nats->natsConnection_PublishRequest(c->nc, subject, reply, frame, (int)len);
         free(subject);
     } else {
         if (type != TP_FRAME_RESPONSE && type != TP_FRAME_PONG)
@@ -415,11 +423,12 @@ static isorun_error *nats_send(void *impl, const uint8_t *frame, size_t len, con
         }
         memcpy(copy, frame, len);
         tp_frame_set_id(copy, r->caller_id);
-        s = natsConnection_Publish(c->nc, r->reply, copy, (int)len);
+        s = c->nats->natsConnection_Publish(c->nc, r->reply, copy, (int)len);
         free(copy);
         free(r);
     }
-    if (s != NATS_OK) return isr_error(ISORUN_ERR_IO, "%s: publishing failed: %s", c->label, natsStatus_GetText(s));
+    if (s != NATS_OK)
+        return isr_error(ISORUN_ERR_IO, "%s: publishing failed: %s", c->label, c->nats->natsStatus_GetText(s));
     return NULL;
 }
 
@@ -448,7 +457,7 @@ static isorun_error *nats_recv_timed(void *impl, uint32_t max_body, uint64_t dea
             until.tv_sec = (time_t)(wake / 1000000000u);
             until.tv_nsec = (long)(wake % 1000000000u);
             pthread_cond_timedwait(&c->cv, &c->mu, &until);
-            if (!c->head && natsConnection_IsClosed(c->nc)) c->closed = true;
+            if (!c->head && c->nats->natsConnection_IsClosed(c->nc)) c->closed = true;
         }
         if (!c->head) {
             pthread_mutex_unlock(&c->mu);
@@ -579,10 +588,11 @@ static isorun_error *nl_advertise(void *impl, const char *id) {
         pthread_mutex_unlock(&c->mu);
     }
     /* Registered at the server before anyone is told the id is served. */
-    if (s == NATS_OK) s = natsConnection_Flush(c->nc);
+    if (s == NATS_OK) s = c->nats->natsConnection_Flush(c->nc);
     if (s != NATS_OK) {
         if (!sub) free(copy);
-        err = isr_error(ISORUN_ERR_IO, "%s: cannot subscribe to %s: %s", l->url, subject, natsStatus_GetText(s));
+        err = isr_error(ISORUN_ERR_IO, "%s: cannot subscribe to %s: %s", l->url, subject,
+                        c->nats->natsStatus_GetText(s));
     }
     free(subject);
     return err;
@@ -602,8 +612,8 @@ static void nl_withdraw(void *impl, const char *id) {
     pthread_mutex_unlock(&c->mu);
     /* Outside the lock: its handler may be waiting for it. */
     if (gone.sub) {
-        natsSubscription_Unsubscribe(gone.sub);
-        natsSubscription_Destroy(gone.sub);
+        c->nats->natsSubscription_Unsubscribe(gone.sub);
+        c->nats->natsSubscription_Destroy(gone.sub);
     }
     free(gone.id);
 }
