@@ -8,6 +8,7 @@
 #include "runtime.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define DEFAULT_CACHE_ENTRIES 64u
 
@@ -18,12 +19,26 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
     if (!rt) return isr_error_nomem();
     atomic_init(&rt->refs, 1);
     rt->cache_limit = cfg && cfg->module_cache_entries ? cfg->module_cache_entries : DEFAULT_CACHE_ENTRIES;
+    if (cfg && cfg->native) {
+        rt->native = true;
+        rt->native_cache_dir = cfg->native_cache_dir ? strdup(cfg->native_cache_dir) : NULL;
+        rt->native_cc = cfg->native_cc ? strdup(cfg->native_cc) : NULL;
+        if ((cfg->native_cache_dir && !rt->native_cache_dir) || (cfg->native_cc && !rt->native_cc)) {
+            free(rt->native_cache_dir);
+            free(rt);
+            return isr_error_nomem();
+        }
+    }
     if (pthread_mutex_init(&rt->cache_lock, NULL) != 0) {
+        free(rt->native_cache_dir);
+        free(rt->native_cc);
         free(rt);
         return isr_error_nomem();
     }
     if (pthread_mutex_init(&rt->registry_lock, NULL) != 0) {
         pthread_mutex_destroy(&rt->cache_lock);
+        free(rt->native_cache_dir);
+        free(rt->native_cc);
         free(rt);
         return isr_error_nomem();
     }
@@ -43,6 +58,8 @@ static void runtime_destroy(isorun_runtime *rt) {
     isr_cache_destroy(rt);
     pthread_mutex_destroy(&rt->registry_lock);
     pthread_mutex_destroy(&rt->cache_lock);
+    free(rt->native_cache_dir);
+    free(rt->native_cc);
     free(rt);
 }
 

@@ -120,6 +120,11 @@ struct isorun_runtime {
     bool registry_closed; /* the embedder freed the runtime: no new ids */
 
     isr_deadline_timer timer;
+
+    /* isorun_runtime_config's native tier settings (strings owned). */
+    bool native;
+    char *native_cache_dir;
+    char *native_cc;
 };
 
 isorun_runtime *isr_runtime_ref(isorun_runtime *rt);

@@ -125,6 +125,17 @@ static inline isr_leb_status isr_leb_read_s(const uint8_t **p, const uint8_t *en
 size_t isr_leb_write_u(uint8_t out[10], uint64_t v);
 size_t isr_leb_write_s(uint8_t out[10], int64_t v);
 
+/* SHA-256 (sha256.c). */
+typedef struct isr_sha256 {
+    uint32_t h[8];
+    uint64_t len;     /* bytes hashed so far */
+    uint8_t block[64];
+    size_t used;      /* bytes in block */
+} isr_sha256;
+void isr_sha256_init(isr_sha256 *s);
+void isr_sha256_update(isr_sha256 *s, const void *data, size_t n);
+void isr_sha256_final(isr_sha256 *s, uint8_t digest[32]);
+
 /* Duplicates n bytes into a NUL-terminated string; NULL on OOM. */
 char *isr_strndup(const char *s, size_t n);
 

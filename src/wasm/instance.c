@@ -6,7 +6,7 @@
  * Also the segment operations the interpreter shares (table.init, memory.init)
  * and export lookup.
  */
-#include "internal.h"
+#include "aot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,6 +413,7 @@ isorun_error *wasm_instantiate(wasm_store *s, wasm_module *m, const wasm_extern 
     if (!err) err = create_tables(inst);
     if (!err) err = create_memories(inst);
     if (!err) err = create_globals(inst);
+    if (!err && m->aot) err = wasm_aot_instance_new(inst); /* before any of its code runs */
     if (!err) err = evaluate_segments(inst);
     if (!err) err = apply_elem_segments(inst);
     if (!err) err = apply_data_segments(inst);

@@ -120,6 +120,8 @@ struct wasm_module {
     uint32_t data_count;
 
     char **func_names; /* nfuncs entries or NULL; entries may be NULL */
+
+    struct wasm_aot_code *aot; /* native code (aot.h), or NULL: interpreted */
 };
 
 /* decode.c: parses the binary (bytes copied into m->bytes). Checks everything
@@ -140,6 +142,10 @@ isorun_error *wasm_compile(wasm_module *m);
  * ------------------------------------------------------------------------ */
 
 struct wasm_func {
+    /* First, as aot_abi.h's isr_aot_func: set for natively compiled functions. */
+    const void *native;
+    void *native_ctx;
+    uint32_t native_sig;
     const wasm_functype *type;
     wasm_instance *inst;      /* defining instance; NULL for host functions */
     const wasm_code *code;    /* compiled body; NULL for host functions */
@@ -182,6 +188,7 @@ struct wasm_instance {
     uint32_t *elem_counts;
     /* Data segments' remaining length: 0 once dropped. */
     uint32_t *data_lens;
+    struct wasm_aot_instance *aot; /* native state (aot_run.c), or NULL */
 };
 
 /* One wasm activation on the store's call stack (used by the interpreter). */
@@ -231,6 +238,9 @@ isorun_trap_code wasm_op_memory_init(wasm_instance *inst, uint32_t seg, uint32_t
 /* Evaluates a constant expression in the context of inst (whose globals and
  * functions before this point are set up). */
 wasm_slot wasm_eval_const(const wasm_instance *inst, const wasm_constexpr *e);
+
+/* interp.c: "NAME" from the name section, or "#index", for trap messages. */
+const char *wasm_func_label(const wasm_instance *inst, uint32_t index, char *buf, size_t n);
 
 /* interp.c: the interpreter's handler table (label addresses), indexed by
  * wasm_iop (compile.h). */

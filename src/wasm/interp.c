@@ -29,14 +29,15 @@
  * The dispatch loop
  * ------------------------------------------------------------------------ */
 
-static const char *func_label(const wasm_func *f, char *buf, size_t n) {
-    if (!f) return "?";
-    if (f->inst) {
-        const char *name = wasm_module_func_name(f->inst->module, f->index);
-        if (name) return name;
-    }
-    snprintf(buf, n, "#%u", f->index);
+const char *wasm_func_label(const wasm_instance *inst, uint32_t index, char *buf, size_t n) {
+    const char *name = inst ? wasm_module_func_name(inst->module, index) : NULL;
+    if (name) return name;
+    snprintf(buf, n, "#%u", index);
     return buf;
+}
+
+static const char *func_label(const wasm_func *f, char *buf, size_t n) {
+    return f ? wasm_func_label(f->inst, f->index, buf, n) : "?";
 }
 
 /* Zeroes declared locals and copies the constants in. Inline loops: most

@@ -2,7 +2,7 @@
  * module.c — a module's life cycle (decode, validate, compile; reference
  * counting) and the read-only accessors the layers above use.
  */
-#include "internal.h"
+#include "aot.h"
 
 isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out) {
     *out = NULL;
@@ -27,7 +27,10 @@ wasm_module *wasm_module_ref(wasm_module *m) {
 
 void wasm_module_free(wasm_module *m) {
     /* acq_rel: the thread that frees must see every other owner's last use. */
-    if (m && atomic_fetch_sub_explicit(&m->refcount, 1, memory_order_acq_rel) == 1) wasm_module_destroy(m);
+    if (m && atomic_fetch_sub_explicit(&m->refcount, 1, memory_order_acq_rel) == 1) {
+        wasm_aot_unload(m->aot);
+        wasm_module_destroy(m);
+    }
 }
 
 uint32_t wasm_module_import_count(const wasm_module *m) { return m->nimports; }

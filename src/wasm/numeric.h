@@ -39,7 +39,8 @@ static inline uint64_t bits_f64(double d) {
     return b;
 }
 
-/* NaN in, quiet NaN out: some libm paths return a signalling NaN unchanged. */
+/* NaN in, quiet NaN out: some libm paths return a signalling NaN unchanged,
+ * and a C compiler may fold a promote/demote pair away (the native tier). */
 #define QUIET_F32(x, expr) ((x) != (x) ? (x) + (x) : (expr))
 
 static inline float wasm_fminf(float a, float b) {
@@ -142,12 +143,12 @@ static inline uint64_t sat_u64(double x) {
     X(F32_CONVERT_I32_U, uint32_t, U32, bits_f32((float)a)) \
     X(F32_CONVERT_I64_S, int64_t, S64, bits_f32((float)a)) \
     X(F32_CONVERT_I64_U, uint64_t, U64, bits_f32((float)a)) \
-    X(F32_DEMOTE_F64, double, F64, bits_f32((float)a)) \
+    X(F32_DEMOTE_F64, double, F64, bits_f32(QUIET_F32(a, (float)a))) \
     X(F64_CONVERT_I32_S, int32_t, S32, bits_f64((double)a)) \
     X(F64_CONVERT_I32_U, uint32_t, U32, bits_f64((double)a)) \
     X(F64_CONVERT_I64_S, int64_t, S64, bits_f64((double)a)) \
     X(F64_CONVERT_I64_U, uint64_t, U64, bits_f64((double)a)) \
-    X(F64_PROMOTE_F32, float, F32, bits_f64((double)a)) \
+    X(F64_PROMOTE_F32, float, F32, bits_f64(QUIET_F32(a, (double)a))) \
     X(I32_REINTERPRET_F32, uint64_t, U64, (uint32_t)a) \
     X(I64_REINTERPRET_F64, uint64_t, U64, a) \
     X(F32_REINTERPRET_I32, uint64_t, U64, (uint32_t)a) \

@@ -6,7 +6,7 @@
  * wasm_store_free, so a pointer handed out stays valid for the store's life
  * (instances and the interpreter keep plain pointers to them).
  */
-#include "internal.h"
+#include "aot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,7 @@ static void instance_free(wasm_instance *inst) {
     if (inst->elem_items && m) {
         for (uint32_t i = 0; i < m->nelems; i++) free(inst->elem_items[i]);
     }
+    wasm_aot_instance_free(inst);
     free(inst->elem_items);
     free(inst->elem_counts);
     free(inst->data_lens);

@@ -156,6 +156,27 @@ typedef struct wasm_module wasm_module;
  * ISORUN_ERR_NOMEM. */
 isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out);
 
+/* The native tier. wasm_module_compile_native translates m's code to C,
+ * builds it into a shared object with the system's C compiler (or reuses the
+ * one cached for the same C and compiler command) and loads it; instances
+ * created afterwards run natively, with the same semantics, traps and fuel
+ * accounting as the interpreter. Call it before the first instantiation.
+ * Errors: ISORUN_ERR_NATIVE (no compiler, compiler failure with its first
+ * message lines, unusable cache directory), ISORUN_ERR_NOMEM. */
+typedef struct wasm_native_options {
+    /* Where built objects are kept (created 0700 if missing). NULL:
+     * $XDG_CACHE_HOME/isorun/native, else $HOME/.cache/isorun/native. */
+    const char *cache_dir;
+    /* The C compiler command, split at spaces (e.g. "ccache gcc"). NULL: "cc". */
+    const char *cc;
+    /* Keep the generated .c beside the object (for reading or debugging). */
+    bool keep_source;
+} wasm_native_options;
+
+isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_options *opts);
+/* Whether instances of m run natively. */
+bool wasm_module_is_native(const wasm_module *m);
+
 /* Reference counting (thread-safe). wasm_module_free drops one reference. */
 wasm_module *wasm_module_ref(wasm_module *m);
 void wasm_module_free(wasm_module *m);

@@ -213,7 +213,7 @@ void spec_run_file(const char *json_path, const driver_options *opt, spec_totals
             if (slash) *slash = '\0';
             else strcpy(dir, ".");
         }
-        spec_run_options ropt = {opt->verbose, opt->command_timeout_secs};
+        spec_run_options ropt = {opt->verbose, opt->command_timeout_secs, opt->native, opt->native_cache_dir};
         if (!dir) fail_unreported(&t, "ran out of memory");
         else if (opt->isolate) run_in_child(doc, dir, &ropt, &t);
         else spec_run_commands(doc, dir, &ropt, on_outcome, &t);

@@ -27,6 +27,8 @@ typedef struct driver_options {
     unsigned command_timeout_secs; /* 0 = no limit */
     unsigned file_timeout_secs;    /* 0 = no limit; needs isolate */
     known_failures *known;         /* NULL = no list */
+    bool native;                   /* run modules as native code (the engine's native tier) */
+    const char *native_cache_dir;  /* its cache; NULL = the default */
 } driver_options;
 
 /* Runs the wast2json file at json_path, adding to totals. */

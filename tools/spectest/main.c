@@ -3,7 +3,8 @@
  * output) against the isorun engine.
  *
  *   isorun-spectest [--verbose] [--known-failures FILE] [--timeout SECS]
- *                   [--file-timeout SECS] [--no-fork] DIR-or-JSON...
+ *                   [--file-timeout SECS] [--no-fork] [--native]
+ *                   [--native-cache DIR] DIR-or-JSON...
  *
  * A directory runs every <name>/<name>.json (and loose *.json) in it, sorted
  * by name; a test directory <name>/ runs its <name>.json. Prints one line per
@@ -29,7 +30,9 @@ static void usage(FILE *out) {
             "  --known-failures FILE   <file>:<line> entries expected to fail\n"
             "  --timeout SECS          limit per command (default 30; 0 = none)\n"
             "  --file-timeout SECS     limit per file (default 600; 0 = none)\n"
-            "  --no-fork               run files in this process (for debuggers)\n");
+            "  --no-fork               run files in this process (for debuggers)\n"
+            "  --native                run modules as native code (built with cc, cached)\n"
+            "  --native-cache DIR      the same, keeping built objects in DIR\n");
 }
 
 static bool is_dir(const char *path) {
@@ -157,6 +160,11 @@ int main(int argc, char **argv) {
             opt.verbose = true;
         } else if (strcmp(a, "--no-fork") == 0) {
             opt.isolate = false;
+        } else if (strcmp(a, "--native") == 0) {
+            opt.native = true;
+        } else if (strcmp(a, "--native-cache") == 0 && i + 1 < argc) {
+            opt.native = true;
+            opt.native_cache_dir = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;

@@ -313,6 +313,8 @@ void spec_run_commands(const json_value *doc, const char *dir, const spec_run_op
     size_t n = json_array_count(commands);
     session s;
     session_init(&s, dir, opt->verbose, opt->command_timeout_secs);
+    wasm_native_options native = {.cache_dir = opt->native_cache_dir};
+    if (opt->native) s.native = &native;
     command_run *c = malloc(sizeof *c);
     for (size_t i = 0; i < n; i++) {
         if (!c) {

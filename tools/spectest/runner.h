@@ -28,6 +28,8 @@ typedef void (*spec_report_fn)(void *ctx, size_t command_index, spec_outcome out
 typedef struct spec_run_options {
     bool verbose;                  /* notes on lenient passes; spectest.print output */
     unsigned command_timeout_secs; /* 0 = no limit */
+    bool native;                   /* modules run as native code */
+    const char *native_cache_dir;  /* NULL = the default cache */
 } spec_run_options;
 
 /* Runs doc's "commands". dir is where the referenced module files live. */

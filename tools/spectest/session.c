@@ -64,6 +64,10 @@ isorun_error *session_load_module(session *s, const char *filename, wasm_module 
     wasm_module *m = NULL;
     isorun_error *err = wasm_module_new((const uint8_t *)bytes, len, &m);
     free(bytes);
+    if (!err && s->native) {
+        err = wasm_module_compile_native(m, s->native);
+        if (err) wasm_module_free(m);
+    }
     if (err) {
         return err;
     }

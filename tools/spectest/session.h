@@ -33,6 +33,7 @@ typedef struct session {
     atomic_int interrupt; /* raised by the watchdog */
     watchdog *watchdog;
     wasm_store *store;  /* NULL if it could not be created */
+    const wasm_native_options *native; /* non-NULL: modules run as native code */
     bool host_ready;    /* spectest host objects exist */
     spectest_host host;
     named_instance *instances;

@@ -1,0 +1,620 @@
+/*
+ * aot_emit.c — translates a module's compiled code (iops.h) into C.
+ *
+ * The input is the interpreter's code, not the wasm bytes: the compiler has
+ * already mapped the operand stack to frame slots, resolved branch targets and
+ * fused comparisons, so each instruction becomes one C statement over local
+ * variables s0..sN (one per frame slot) and each branch a goto. The C compiler
+ * then keeps the slots in registers. Numeric semantics come from numeric.h, the
+ * same lists the interpreter expands, and fuel is charged at the same points
+ * with the same costs, so both tiers trap identically.
+ *
+ * Generated code must be free of undefined behaviour for every input: all
+ * arithmetic is unsigned or goes through numeric.h's helpers, every memory
+ * access is bounds-checked in 64-bit arithmetic, and every slot is
+ * initialised.
+ */
+#include "aot.h"
+#include "iops.h"
+#include "numeric.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One handler address and the instruction it implements. */
+typedef struct handler_entry {
+    const void *addr;
+    uint16_t op;
+} handler_entry;
+
+typedef struct emitter {
+    isr_buf *out;
+    const wasm_module *m;
+    const uint32_t *canon; /* canonical type indices */
+    handler_entry *handlers;
+    size_t nhandlers;
+    bool has_memory;
+    bool oom;
+} emitter;
+
+static void P(emitter *e, const char *fmt, ...) ISR_PRINTF(2, 3);
+static void P(emitter *e, const char *fmt, ...) {
+    if (e->oom) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        e->oom = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        if (!isr_buf_append(e->out, small, (size_t)n)) e->oom = true;
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        e->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    if (!isr_buf_append(e->out, big, (size_t)n)) e->oom = true;
+    free(big);
+}
+
+/* ------------------------------------------------------------------------
+ * Handler addresses -> instructions
+ * ------------------------------------------------------------------------ */
+
+static int cmp_handler(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const handler_entry *)a)->addr, y = (uintptr_t)((const handler_entry *)b)->addr;
+    return x < y ? -1 : x > y;
+}
+
+static bool build_handler_map(emitter *e) {
+    const void *const *table = wasm_interp_handlers();
+    e->handlers = malloc(WASM_IOP_COUNT_ * sizeof *e->handlers);
+    if (!e->handlers) return false;
+    for (unsigned op = 0; op < WASM_IOP_COUNT_; op++) e->handlers[op] = (handler_entry){table[op], (uint16_t)op};
+    e->nhandlers = WASM_IOP_COUNT_;
+    qsort(e->handlers, e->nhandlers, sizeof *e->handlers, cmp_handler);
+    return true;
+}
+
+/* The instruction whose handler is addr; -1 if none (never for compiled code;
+ * several special opcodes share the interpreter's "bad" handler, which the
+ * compiler never emits). */
+static int op_of(const emitter *e, const void *addr) {
+    handler_entry key = {addr, 0};
+    const handler_entry *h = bsearch(&key, e->handlers, e->nhandlers, sizeof key, cmp_handler);
+    return h ? h->op : -1;
+}
+
+static bool is_fused_branch(int op) {
+    switch (op) {
+    case WASM_IOP_BR_IF_I32_EQZ:
+#define X_CASE(cmp, inverse, c_op, type) case WASM_IOP_BR_IF_I32_##cmp:
+        WASM_FUSED_COMPARES(X_CASE)
+#undef X_CASE
+        return true;
+    default: return false;
+    }
+}
+
+/* Cells taken by the instruction at c (layouts in iops.h); 0 if unknown. */
+static size_t instr_cells(int op, const wasm_cell *c) {
+    if (op < 0) return 0;
+    if (op < WASM_OP_COUNT_) {
+        const wasm_opinfo *info = &wasm_opinfos[op];
+        if (!info->numeric) return 0;
+        if (info->imm == WASM_IMM_MEMARG) return 3;
+        return info->nparams == 1 ? 2 : 3;
+    }
+    if (is_fused_branch(op)) return 4;
+    switch (op) {
+    case WASM_IOP_RETURN:
+    case WASM_IOP_UNREACHABLE: return 1;
+    case WASM_IOP_COPY:
+    case WASM_IOP_BR:
+    case WASM_IOP_CALL:
+    case WASM_IOP_GLOBAL_GET:
+    case WASM_IOP_GLOBAL_SET:
+    case WASM_IOP_MEMORY_SIZE:
+    case WASM_IOP_MEMORY_GROW:
+    case WASM_IOP_DATA_DROP:
+    case WASM_IOP_TABLE_SIZE:
+    case WASM_IOP_ELEM_DROP:
+    case WASM_IOP_REF_FUNC:
+    case WASM_IOP_REF_IS_NULL: return 2;
+    case WASM_IOP_BR_BACK:
+    case WASM_IOP_BR_IF:
+    case WASM_IOP_BR_IF_BACK:
+    case WASM_IOP_BR_UNLESS:
+    case WASM_IOP_CALL_INDIRECT:
+    case WASM_IOP_SELECT:
+    case WASM_IOP_MEMORY_FILL:
+    case WASM_IOP_MEMORY_COPY:
+    case WASM_IOP_MEMORY_INIT:
+    case WASM_IOP_TABLE_GET:
+    case WASM_IOP_TABLE_SET:
+    case WASM_IOP_TABLE_GROW:
+    case WASM_IOP_TABLE_FILL: return 3;
+    case WASM_IOP_TABLE_COPY:
+    case WASM_IOP_TABLE_INIT: return 4;
+    case WASM_IOP_BR_TABLE: return 3 + (size_t)c[1].p.b;
+    default: return 0;
+    }
+}
+
+/* Absolute cell index of a branch whose relative offset is in cell `at`. */
+static size_t target_of(const wasm_cell *cells, size_t at) { return (size_t)((int64_t)at + cells[at].i64); }
+
+/* ------------------------------------------------------------------------
+ * Signatures
+ * ------------------------------------------------------------------------ */
+
+/* "uint64_t", "void" (no result) — several results go through an out array. */
+static const char *ret_type(const wasm_functype *ft) { return ft->nresults == 1 ? "uint64_t" : "void"; }
+
+/* The parameter list of f_N: "isr_aot_ctx *ctx, uint64_t s0, ..." */
+static void emit_params(emitter *e, const wasm_functype *ft, bool names) {
+    P(e, "isr_aot_ctx *ctx");
+    for (uint32_t i = 0; i < ft->nparams; i++) {
+        if (names)
+            P(e, ", uint64_t s%u", i);
+        else
+            P(e, ", uint64_t");
+    }
+    if (ft->nresults > 1) P(e, names ? ", uint64_t *out_" : ", uint64_t *");
+}
+
+static void emit_prototype(emitter *e, uint32_t func_index, bool names) {
+    const wasm_functype *ft = wasm_module_func_type(e->m, func_index);
+    P(e, "static %s f_%u(", ret_type(ft), func_index);
+    emit_params(e, ft, names);
+    P(e, ")");
+}
+
+/* A call with arguments in slots base..base+nparams and results written back
+ * to base..base+nresults, through `callee` (a C expression naming the typed
+ * function). */
+static void emit_typed_call(emitter *e, const wasm_functype *ft, const char *callee, uint32_t base) {
+    if (ft->nresults > 1) P(e, "{ uint64_t r_[%u]; ", ft->nresults);
+    if (ft->nresults == 1) P(e, "s%u = ", base);
+    P(e, "%s(ctx", callee);
+    for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", s%u", base + i);
+    if (ft->nresults > 1) {
+        P(e, ", r_);");
+        for (uint32_t i = 0; i < ft->nresults; i++) P(e, " s%u = r_[%u];", base + i, i);
+        P(e, " }");
+    } else {
+        P(e, ");");
+    }
+}
+
+/* The same through the engine: io array, then `call_text` (a statement using
+ * io_), results copied back. */
+static void emit_io_call(emitter *e, const wasm_functype *ft, uint32_t base, const char *call_fmt, ...)
+    ISR_PRINTF(4, 5);
+static void emit_io_call(emitter *e, const wasm_functype *ft, uint32_t base, const char *call_fmt, ...) {
+    uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+    P(e, "{ uint64_t io_[%u];", width ? width : 1);
+    for (uint32_t i = 0; i < ft->nparams; i++) P(e, " io_[%u] = s%u;", i, base + i);
+    char call[256];
+    va_list ap;
+    va_start(ap, call_fmt);
+    vsnprintf(call, sizeof call, call_fmt, ap);
+    va_end(ap);
+    P(e, " %s", call);
+    for (uint32_t i = 0; i < ft->nresults; i++) P(e, " s%u = io_[%u];", base + i, i);
+    P(e, " }");
+}
+
+/* ------------------------------------------------------------------------
+ * Instructions
+ * ------------------------------------------------------------------------ */
+
+#define A1 c[1].p.a
+#define B1 c[1].p.b
+#define A2 c[2].p.a
+#define B2 c[2].p.b
+
+static void emit_reload(emitter *e) {
+    if (e->has_memory) P(e, " RELOAD();");
+}
+
+/* The numeric lists of numeric.h as printable entries. */
+typedef struct numeric_text {
+    uint16_t op;
+    const char *type, *get, *expr;
+    const char *lo, *hi; /* truncations */
+    unsigned bytes;      /* loads and stores */
+} numeric_text;
+
+static const numeric_text unary_texts[] = {
+#define X_TEXT(name, T, get, expr) {WASM_OP_##name, #T, #get, #expr, NULL, NULL, 0},
+    WASM_UNARY_OPS(X_TEXT)
+#undef X_TEXT
+};
+static const numeric_text binary_texts[] = {
+#define X_TEXT(name, T, get, expr) {WASM_OP_##name, #T, #get, #expr, NULL, NULL, 0},
+    WASM_BINARY_OPS(X_TEXT)
+#undef X_TEXT
+};
+static const numeric_text trunc_texts[] = {
+#define X_TEXT(name, T, get, lo, hi, expr) {WASM_OP_##name, #T, #get, #expr, #lo, #hi, 0},
+    WASM_TRUNC_OPS(X_TEXT)
+#undef X_TEXT
+};
+static const numeric_text load_texts[] = {
+#define X_TEXT(name, T, bytes, expr) {WASM_OP_##name, #T, NULL, #expr, NULL, NULL, bytes},
+    WASM_LOAD_OPS(X_TEXT)
+#undef X_TEXT
+};
+static const numeric_text store_texts[] = {
+#define X_TEXT(name, T, bytes) {WASM_OP_##name, #T, NULL, NULL, NULL, NULL, bytes},
+    WASM_STORE_OPS(X_TEXT)
+#undef X_TEXT
+};
+
+static const numeric_text *find_text(const numeric_text *list, size_t n, int op) {
+    for (size_t i = 0; i < n; i++)
+        if (list[i].op == op) return &list[i];
+    return NULL;
+}
+#define FIND(list, op) find_text(list, sizeof list / sizeof list[0], op)
+
+/* Integer division and remainder: the interpreter spells these out too,
+ * because of their traps. */
+static bool emit_divrem(emitter *e, int op, const wasm_cell *c) {
+    const char *T, *get, *expr;
+    bool overflow_traps = false;
+    switch (op) {
+    case WASM_OP_I32_DIV_S: T = "int32_t", get = "S32", expr = "(uint32_t)(a / b)", overflow_traps = true; break;
+    case WASM_OP_I32_DIV_U: T = "uint32_t", get = "U32", expr = "a / b"; break;
+    case WASM_OP_I32_REM_S: T = "int32_t", get = "S32", expr = "(b == -1) ? 0 : (uint32_t)(a % b)"; break;
+    case WASM_OP_I32_REM_U: T = "uint32_t", get = "U32", expr = "a % b"; break;
+    case WASM_OP_I64_DIV_S: T = "int64_t", get = "S64", expr = "(uint64_t)(a / b)", overflow_traps = true; break;
+    case WASM_OP_I64_DIV_U: T = "uint64_t", get = "U64", expr = "a / b"; break;
+    case WASM_OP_I64_REM_S: T = "int64_t", get = "S64", expr = "(b == -1) ? 0 : (uint64_t)(a % b)"; break;
+    case WASM_OP_I64_REM_U: T = "uint64_t", get = "U64", expr = "a % b"; break;
+    default: return false;
+    }
+    P(e, "{ %s a = %s(s%u), b = %s(s%u); if (ISR_UNLIKELY(b == 0)) TRAP(ISORUN_TRAP_DIV_BY_ZERO);", T, get, B1, get,
+      A2);
+    if (overflow_traps)
+        P(e, " if (ISR_UNLIKELY(b == -1 && a == %s)) TRAP(ISORUN_TRAP_INT_OVERFLOW);",
+          op == WASM_OP_I32_DIV_S ? "INT32_MIN" : "INT64_MIN");
+    P(e, " s%u = %s; }", A1, expr);
+    return true;
+}
+
+static bool emit_numeric(emitter *e, int op, const wasm_cell *c) {
+    const numeric_text *t;
+    if ((t = FIND(unary_texts, op))) {
+        P(e, "{ %s a = %s(s%u); s%u = %s; }", t->type, t->get, B1, A1, t->expr);
+        return true;
+    }
+    if ((t = FIND(binary_texts, op))) {
+        P(e, "{ %s a = %s(s%u), b = %s(s%u); (void)b; s%u = %s; }", t->type, t->get, B1, t->get, A2, A1, t->expr);
+        return true;
+    }
+    if ((t = FIND(trunc_texts, op))) {
+        P(e, "{ %s a = %s(s%u); WASM_TRUNC_CHECK(a, %s, %s); s%u = %s; }", t->type, t->get, B1, t->lo, t->hi, A1,
+          t->expr);
+        return true;
+    }
+    if ((t = FIND(load_texts, op))) {
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); %s v; memcpy(&v, mem + ea, %u); s%u = %s; }",
+          B1, A2, t->bytes, t->type, t->bytes, A1, t->expr);
+        return true;
+    }
+    if ((t = FIND(store_texts, op))) {
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); %s v = (%s)s%u; memcpy(mem + ea, &v, %u); }",
+          A1, A2, t->bytes, t->type, t->type, B1, t->bytes);
+        return true;
+    }
+    return emit_divrem(e, op, c);
+}
+
+/* A branch to the instruction at cell `target`; backward ones charge fuel
+ * and poll the interrupt flag first, as the interpreter does. */
+static void emit_goto(emitter *e, size_t target, bool charge, uint32_t cost) {
+    if (charge) P(e, "{ CHECK(%u); goto L%zu; }", cost, target);
+    else P(e, "goto L%zu;", target);
+}
+
+static void emit_call(emitter *e, uint32_t func_index, uint32_t base) {
+    const wasm_module *m = e->m;
+    const wasm_functype *ft = wasm_module_func_type(m, func_index);
+    if (func_index < m->nfunc_imports) {
+        emit_io_call(e, ft, base, "ctx->api->call(ctx, %uu, io_, fidx_);", func_index);
+    } else {
+        char callee[32];
+        snprintf(callee, sizeof callee, "f_%u", func_index);
+        emit_typed_call(e, ft, callee, base);
+    }
+    emit_reload(e);
+}
+
+static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, uint32_t index_slot, uint32_t base) {
+    const wasm_functype *ft = &e->m->types[type_index];
+    P(e, "{ const isr_aot_table *t_ = ctx->tables[%u]; uint32_t i_ = U32(s%u); "
+         "const isr_aot_func *fr_ = i_ < t_->size ? (const isr_aot_func *)(uintptr_t)t_->elems[i_] : 0; "
+         "if (fr_ && fr_->ctx == ctx && fr_->sig == %uu) { ",
+      table, index_slot, e->canon[type_index]);
+    /* The callee's typed C signature, from its wasm type. */
+    char callee[512];
+    int n = snprintf(callee, sizeof callee, "((%s (*)(isr_aot_ctx *", ret_type(ft));
+    for (uint32_t i = 0; i < ft->nparams && n > 0 && (size_t)n < sizeof callee - 32; i++)
+        n += snprintf(callee + n, sizeof callee - (size_t)n, ", uint64_t");
+    if (n < 0 || (size_t)n >= sizeof callee - 32) {
+        /* very long signatures take the general path only */
+        P(e, "} { ");
+    } else {
+        snprintf(callee + n, sizeof callee - (size_t)n, "%s))fr_->native)", ft->nresults > 1 ? ", uint64_t *" : "");
+        emit_typed_call(e, ft, callee, base);
+        P(e, " } else { ");
+    }
+    emit_io_call(e, ft, base, "ctx->api->call_indirect(ctx, %uu, i_, %uu, io_, fidx_);", table, type_index);
+    P(e, " }");
+    emit_reload(e);
+    P(e, " }");
+}
+
+static bool emit_fused(emitter *e, int op, const wasm_cell *c, size_t at) {
+    const char *cond = NULL;
+    char buf[96];
+    if (op == WASM_IOP_BR_IF_I32_EQZ) {
+        snprintf(buf, sizeof buf, "U32(s%u) == 0", A1);
+        cond = buf;
+    }
+#define X_FUSED(cmp, inverse, c_op, type)                                                                          \
+    if (op == WASM_IOP_BR_IF_I32_##cmp) {                                                                          \
+        snprintf(buf, sizeof buf, "(" #type ")U32(s%u) " #c_op " (" #type ")U32(s%u)", A1, B1);                    \
+        cond = buf;                                                                                                \
+    }
+    WASM_FUSED_COMPARES(X_FUSED)
+#undef X_FUSED
+    if (!cond) return false;
+    P(e, "if (%s) ", cond);
+    emit_goto(e, target_of(c - at, at + 2), c[2].i64 < 0, c[3].p.a);
+    return true;
+}
+
+/* Emits the instruction at cells[at]; false if it is not one the compiler
+ * produces (then the module cannot be translated). */
+static bool emit_instr(emitter *e, const wasm_code *code, int op, size_t at) {
+    const wasm_cell *cells = code->cells, *c = &cells[at];
+    if (op < WASM_OP_COUNT_) return emit_numeric(e, op, c);
+    if (is_fused_branch(op)) return emit_fused(e, op, c, at);
+    switch (op) {
+    case WASM_IOP_COPY: P(e, "s%u = s%u;", A1, B1); break;
+    case WASM_IOP_BR: emit_goto(e, target_of(cells, at + 1), false, 0); break;
+    case WASM_IOP_BR_BACK: emit_goto(e, target_of(cells, at + 1), true, A2); break;
+    case WASM_IOP_BR_IF:
+        P(e, "if (U32(s%u)) ", A1);
+        emit_goto(e, target_of(cells, at + 2), false, 0);
+        break;
+    case WASM_IOP_BR_IF_BACK:
+        P(e, "if (U32(s%u)) ", A1);
+        emit_goto(e, target_of(cells, at + 2), true, B1);
+        break;
+    case WASM_IOP_BR_UNLESS:
+        P(e, "if (!U32(s%u)) ", A1);
+        emit_goto(e, target_of(cells, at + 2), false, 0);
+        break;
+    case WASM_IOP_BR_TABLE: {
+        uint32_t n = B1;
+        P(e, "switch (U32(s%u)) {", A1);
+        for (uint32_t i = 0; i < n; i++) P(e, " case %uu: goto L%zu;", i, target_of(cells, at + 2 + i));
+        P(e, " default: goto L%zu; }", target_of(cells, at + 2 + n));
+        break;
+    }
+    case WASM_IOP_RETURN: P(e, "goto ret_;"); break;
+    case WASM_IOP_CALL: emit_call(e, A1, B1); break;
+    case WASM_IOP_CALL_INDIRECT: emit_call_indirect(e, A1, B1, A2, B2); break;
+    case WASM_IOP_SELECT: P(e, "s%u = U32(s%u) ? s%u : s%u;", A1, B1, A2, B2); break;
+    case WASM_IOP_GLOBAL_GET: P(e, "s%u = ctx->globals[%u]->value;", A1, B1); break;
+    case WASM_IOP_GLOBAL_SET: P(e, "ctx->globals[%u]->value = s%u;", B1, A1); break;
+    case WASM_IOP_MEMORY_SIZE: P(e, "s%u = ctx->memory->pages;", A1); break;
+    case WASM_IOP_MEMORY_GROW:
+        P(e, "s%u = ctx->api->memory_grow(ctx, U32(s%u), fidx_);", A1, B1);
+        emit_reload(e);
+        break;
+    case WASM_IOP_MEMORY_FILL:
+        P(e, "{ uint32_t d_ = U32(s%u), n_ = U32(s%u); if ((uint64_t)d_ + n_ > memsize) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); if (n_) memset(mem + d_, (int)(uint8_t)s%u, n_); }",
+          A1, A2, B1);
+        break;
+    case WASM_IOP_MEMORY_COPY:
+        P(e, "{ uint32_t d_ = U32(s%u), s_ = U32(s%u), n_ = U32(s%u); if ((uint64_t)d_ + n_ > memsize || "
+             "(uint64_t)s_ + n_ > memsize) TRAP(ISORUN_TRAP_MEMORY_OOB); if (n_) memmove(mem + d_, mem + s_, n_); }",
+          A1, B1, A2);
+        break;
+    case WASM_IOP_MEMORY_INIT:
+        P(e, "ctx->api->memory_init(ctx, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", B2, A1, B1, A2);
+        break;
+    case WASM_IOP_DATA_DROP: P(e, "ctx->api->data_drop(ctx, %uu);", A1); break;
+    case WASM_IOP_TABLE_GET: P(e, "s%u = ctx->api->table_get(ctx, %uu, U32(s%u), fidx_);", A1, A2, B1); break;
+    case WASM_IOP_TABLE_SET: P(e, "ctx->api->table_set(ctx, %uu, U32(s%u), s%u, fidx_);", A2, A1, B1); break;
+    case WASM_IOP_TABLE_SIZE: P(e, "s%u = ctx->api->table_size(ctx, %uu);", A1, B1); break;
+    case WASM_IOP_TABLE_GROW:
+        P(e, "s%u = ctx->api->table_grow(ctx, %uu, U32(s%u), s%u, fidx_);", A1, B2, A2, B1);
+        break;
+    case WASM_IOP_TABLE_FILL:
+        P(e, "ctx->api->table_fill(ctx, %uu, U32(s%u), s%u, U32(s%u), fidx_);", B2, A1, B1, A2);
+        break;
+    case WASM_IOP_TABLE_COPY:
+        P(e, "ctx->api->table_copy(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, c[3].p.b, A1,
+          B1, A2);
+        break;
+    case WASM_IOP_TABLE_INIT:
+        P(e, "ctx->api->table_init(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, B2, A1, B1, A2);
+        break;
+    case WASM_IOP_ELEM_DROP: P(e, "ctx->api->elem_drop(ctx, %uu);", A1); break;
+    case WASM_IOP_REF_FUNC: P(e, "s%u = (uint64_t)(uintptr_t)ctx->funcs[%u];", A1, B1); break;
+    case WASM_IOP_REF_IS_NULL: P(e, "s%u = s%u == 0;", A1, B1); break;
+    case WASM_IOP_UNREACHABLE: P(e, "TRAP(ISORUN_TRAP_UNREACHABLE);"); break;
+    default: return false;
+    }
+    return true;
+}
+
+/* Marks every branch target of the function; false on an unknown cell. */
+static bool mark_targets(const emitter *e, const wasm_code *code, bool *target) {
+    const wasm_cell *cells = code->cells;
+    for (size_t at = 0; at < code->ncells;) {
+        int op = op_of(e, cells[at].handler);
+        size_t len = instr_cells(op, &cells[at]);
+        if (!len || at + len > code->ncells) return false;
+        size_t rel_cells[2] = {0, 0};
+        switch (op) {
+        case WASM_IOP_BR:
+        case WASM_IOP_BR_BACK: rel_cells[0] = at + 1; break;
+        case WASM_IOP_BR_IF:
+        case WASM_IOP_BR_IF_BACK:
+        case WASM_IOP_BR_UNLESS: rel_cells[0] = at + 2; break;
+        case WASM_IOP_BR_TABLE:
+            for (uint32_t i = 0; i <= cells[at + 1].p.b; i++) {
+                size_t t = target_of(cells, at + 2 + i);
+                if (t >= code->ncells) return false;
+                target[t] = true;
+            }
+            break;
+        default:
+            if (is_fused_branch(op)) rel_cells[0] = at + 2;
+        }
+        if (rel_cells[0]) {
+            size_t t = target_of(cells, rel_cells[0]);
+            if (t >= code->ncells) return false;
+            target[t] = true;
+        }
+        at += len;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Functions and the module
+ * ------------------------------------------------------------------------ */
+
+static isorun_error *emit_function(emitter *e, uint32_t def) {
+    const wasm_code *code = &e->m->func_defs[def].code;
+    const uint32_t fidx = code->func_index;
+    const wasm_functype *ft = wasm_module_func_type(e->m, fidx);
+    bool *target = calloc(code->ncells + 1, sizeof *target);
+    if (!target) return isr_error_nomem();
+    if (!mark_targets(e, code, target)) {
+        free(target);
+        return isr_error(ISORUN_ERR_NATIVE, "native code: function %u has code the translator does not know", fidx);
+    }
+
+    emit_prototype(e, fidx, true);
+    P(e, " {\n    const uint32_t fidx_ = %uu;\n", fidx);
+    /* Every slot starts initialised: declared locals are zero, constants
+     * hold their values, operand slots start at zero (never read first, but
+     * reading an uninitialised variable would be undefined behaviour). */
+    const uint32_t first_const = code->nlocals, end_const = code->nlocals + code->nconsts;
+    for (uint32_t i = code->nparams; i < code->frame_slots; i++) {
+        bool k = i >= first_const && i < end_const;
+        P(e, "%suint64_t s%u = 0x%llxull;", (i - code->nparams) % 4 ? " " : "    ", i,
+          k ? (unsigned long long)code->consts[i - first_const] : 0ull);
+        if ((i - code->nparams) % 4 == 3 || i + 1 == code->frame_slots) P(e, "\n");
+    }
+    if (e->has_memory)
+        P(e, "    isr_aot_memory *const M_ = ctx->memory; uint8_t *mem = M_->data; uint64_t memsize = M_->size;\n");
+    P(e, "    ENTER(%uu, %lluu);\n", code->fuel_cost, (unsigned long long)code->frame_slots * 8u + 1024u);
+
+    bool ok = true;
+    for (size_t at = 0; at < code->ncells && ok && !e->oom;) {
+        int op = op_of(e, code->cells[at].handler);
+        size_t len = instr_cells(op, &code->cells[at]);
+        if (target[at]) P(e, "L%zu:;\n", at);
+        P(e, "    ");
+        ok = emit_instr(e, code, op, at);
+        P(e, "\n");
+        at += len;
+    }
+    free(target);
+    if (!ok) return isr_error(ISORUN_ERR_NATIVE, "native code: function %u: untranslatable instruction", fidx);
+
+    P(e, "ret_:\n    ctx->depth--;\n");
+    if (ft->nresults == 1) P(e, "    return s0;\n");
+    for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, "    out_[%u] = s%u;\n", i, i);
+    P(e, "}\n\n");
+    /* The uniform entry for the engine. */
+    P(e, "static void e_%u(isr_aot_ctx *ctx, uint64_t *io) { ", fidx);
+    if (ft->nresults == 1) P(e, "io[0] = ");
+    P(e, "f_%u(ctx", fidx);
+    for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", io[%u]", i);
+    P(e, "%s); }\n\n", ft->nresults > 1 ? ", io" : "");
+    return NULL;
+}
+
+static void emit_prelude(emitter *e) {
+    P(e, "/* Generated by isorun from a WebAssembly module: its functions as C. Do not edit. */\n");
+    P(e, "%s\n%s\n", wasm_aot_abi_text, wasm_aot_numeric_text);
+#define X_TRAP(name, msg) P(e, "#define ISORUN_TRAP_%s %d\n", #name, (int)ISORUN_TRAP_##name);
+    ISORUN_TRAP_LIST(X_TRAP)
+#undef X_TRAP
+    P(e, "#define ISR_UNLIKELY(x) __builtin_expect(!!(x), 0)\n"
+         "#define U32(x) ((uint32_t)(x))\n"
+         "#define S32(x) ((int32_t)(uint32_t)(x))\n"
+         "#define U64(x) ((uint64_t)(x))\n"
+         "#define S64(x) ((int64_t)(x))\n"
+         "#define F32(x) f32_of(x)\n"
+         "#define F64(x) f64_of(x)\n"
+         "#define TRAP(code) ctx->api->trap(ctx, (code), fidx_)\n"
+         "#define RELOAD() (mem = M_->data, memsize = M_->size)\n"
+         "#define CHECK(cost) do { ctx->fuel -= (int64_t)(cost); if (ISR_UNLIKELY(ctx->fuel < 0 || "
+         "__atomic_load_n(ctx->interrupt, __ATOMIC_RELAXED))) ctx->api->poll(ctx, fidx_); } while (0)\n"
+         "#define ENTER(cost, frame_bytes) do { if (ISR_UNLIKELY(++ctx->depth > ctx->max_depth || "
+         "(uintptr_t)__builtin_frame_address(0) < ctx->stack_limit + (frame_bytes))) "
+         "TRAP(ISORUN_TRAP_STACK_EXHAUSTED); CHECK(cost); } while (0)\n\n");
+}
+
+/* Before item i of a C initialiser list, eight items a line. */
+static const char *list_separator(uint32_t i) { return i == 0 ? "\n    " : i % 8 ? ", " : ",\n    "; }
+
+isorun_error *wasm_aot_emit(const wasm_module *m, isr_buf *out) {
+    emitter e = {.out = out, .m = m, .has_memory = m->nmemories > 0};
+    uint32_t *canon = NULL;
+    isorun_error *err = wasm_aot_canonical_types(m, &canon);
+    if (err) return err;
+    e.canon = canon;
+    if (!build_handler_map(&e)) {
+        free(canon);
+        return isr_error_nomem();
+    }
+    emit_prelude(&e);
+    uint32_t ndefs = m->nfuncs - m->nfunc_imports;
+    for (uint32_t i = 0; i < ndefs; i++) {
+        emit_prototype(&e, m->nfunc_imports + i, false);
+        P(&e, ";\n");
+    }
+    P(&e, "\n");
+    for (uint32_t i = 0; i < ndefs && !err && !e.oom; i++) err = emit_function(&e, i);
+    if (!err) {
+        P(&e, "static const isr_aot_entry entries_[] = {");
+        for (uint32_t i = 0; i < ndefs; i++) P(&e, "%se_%u", list_separator(i), m->nfunc_imports + i);
+        P(&e, "%s};\nstatic const void *const natives_[] = {", ndefs ? "" : "0");
+        for (uint32_t i = 0; i < ndefs; i++)
+            P(&e, "%s(const void *)f_%u", list_separator(i), m->nfunc_imports + i);
+        P(&e, "%s};\n", ndefs ? "" : "0");
+        P(&e, "__attribute__((visibility(\"default\"))) const isr_aot_module_desc ISR_AOT_SYMBOL = "
+              "{ISR_AOT_ABI_VERSION, %uu, entries_, natives_};\n",
+          ndefs);
+    }
+    free(e.handlers);
+    free(canon);
+    if (!err && e.oom) err = isr_error_nomem();
+    return err;
+}
