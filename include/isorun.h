@@ -334,8 +334,9 @@ isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel);
 
 /* Asks a running call to stop: it traps with ISORUN_TRAP_INTERRUPTED at the
  * next loop back-edge or call (also inside a locally linked provider it is
- * calling). Thread-safe; no effect when idle (the flag is cleared when the
- * next call starts). */
+ * calling), or at once when it is blocked in a host call that waits on
+ * isorun_call_wake_fd (every WASI call that can block does). Thread-safe; no
+ * effect when idle (the flag is cleared when the next call starts). */
 void isorun_instance_interrupt(isorun_instance *inst);
 
 /* Bounds-checked access to the instance's memory 0 for the host: copies
@@ -381,6 +382,43 @@ isorun_instance *isorun_call_instance(isorun_call *call); /* the caller (borrowe
 void *isorun_call_memory(isorun_call *call, uint32_t addr, uint32_t len);
 /* The caller's memory size in bytes (0 without a memory). */
 uint64_t isorun_call_memory_size(isorun_call *call);
+
+/* Waiting inside a host function. The interpreter notices a deadline or
+ * isorun_instance_interrupt between instructions; a host function blocked
+ * in the host (reading a pipe or a socket, sleeping) would only see them
+ * when it returns. To stop when they come, wait with poll(2) on your own
+ * fds and the instance's wake-up fd, and when only the wake-up fd woke you,
+ * ask why:
+ *
+ *     struct pollfd p[2] = {{fd, POLLIN, 0}, {isorun_call_wake_fd(call), POLLIN, 0}};
+ *     for (;;) {
+ *         if (poll(p, 2, -1) < 0 && errno != EINTR) return isorun_error_new(ISORUN_ERR_IO, ...);
+ *         if (p[0].revents) break;          (ready: do the I/O, so nothing is lost)
+ *         isorun_trap_code t = isorun_call_interrupted(call);
+ *         if (t != ISORUN_TRAP_NONE) return isorun_error_new_trap(t, "while waiting for ...");
+ *     }
+ *
+ * Returning that trap ends the guest's call as the interpreter's own check
+ * would have (ISORUN_TRAP_DEADLINE or ISORUN_TRAP_INTERRUPTED). */
+
+/* A file descriptor that is readable (POLLIN) while the calling instance's
+ * call is asked to stop: its deadline passed (isorun_budget.deadline_ns, or
+ * a linking caller's), or isorun_instance_interrupt was called. It belongs
+ * to the instance (made on first use, closed when the instance is freed):
+ * poll it, never read, write or close it. The same fd for every call of one
+ * instance. -1 when the process is out of descriptors (poll(2) ignores a
+ * negative fd): then wait in short slices and ask isorun_call_interrupted
+ * between them. -1 for a NULL call. */
+int isorun_call_wake_fd(isorun_call *call);
+
+/* Whether the calling instance's call is asked to stop: ISORUN_TRAP_DEADLINE,
+ * ISORUN_TRAP_INTERRUPTED, or ISORUN_TRAP_NONE to go on (also for a NULL
+ * call). Any host function may ask, at any time (an atomic load; when the
+ * answer is NONE and the wake-up fd exists, also one non-blocking read of
+ * it). An answer of NONE right after the wake-up fd woke you means the
+ * wake-up was left over from an interrupt raised as this call began (which
+ * the call's start cancels); it is consumed then, so simply wait again. */
+isorun_trap_code isorun_call_interrupted(isorun_call *call);
 
 /* Defines host function module.name with a signature written as parameter
  * types, "->", result types, e.g. "i32 i32 -> i32", "-> i64", "f64 ->".
@@ -439,7 +477,11 @@ void isorun_wasi_allow(isorun_wasi_options *o, unsigned grants);
  * instance closes every fd the guest opened (never the stdio fds given). It
  * defines every preview 1 function: proc_exit ends the call with
  * ISORUN_ERR_EXIT, sockets (sock_*) return ENOTSUP (58), proc_raise ENOSYS
- * (52), a pointer outside guest memory EFAULT (21). docs/wasi.md has it all. */
+ * (52), a pointer outside guest memory EFAULT (21). A guest waiting in
+ * poll_oneoff, or in fd_read/fd_write on a pipe, FIFO, socket or terminal,
+ * is stopped by the call's deadline (ISORUN_TRAP_DEADLINE) and by
+ * isorun_instance_interrupt (ISORUN_TRAP_INTERRUPTED) like running code.
+ * docs/wasi.md has it all. */
 isorun_error *isorun_wasi_new(isorun_wasi_options *o, isorun_system_component **out);
 
 /* ------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 /*
  * deadline.c — the runtime's deadline timer: one thread, started on the
  * first call that has a deadline and joined when the runtime goes, that
- * raises an instance's interrupt flag (WASM_INTERRUPT_DEADLINE) when the
- * call's deadline passes. The interpreter polls that flag at loop back-edges
- * and calls, so even a guest spinning in a loop ends with ISORUN_TRAP_DEADLINE.
+ * raises an instance's interrupt (WASM_INTERRUPT_DEADLINE) when the call's
+ * deadline passes. The interpreter polls the flag at loop back-edges and
+ * calls, so even a guest spinning in a loop ends with ISORUN_TRAP_DEADLINE;
+ * a guest blocked in a host call (a WASI read on an idle pipe, a sleep) is
+ * woken through the interrupt's wake-up fd (interrupt.c).
  *
  * One thread per runtime rather than one per call: arming a deadline is then
  * a mutex and an array append, and the thread sleeps until the earliest armed
@@ -55,7 +57,7 @@ static void *timer_main(void *arg) {
         for (size_t i = 0; i < t->narmed;) {
             isr_timer_slot *s = t->armed[i];
             if (s->when_ns <= now) {
-                atomic_store(s->flag, WASM_INTERRUPT_DEADLINE);
+                isr_interrupt_raise(s->target, WASM_INTERRUPT_DEADLINE);
                 remove_locked(t, s); /* the entry at i is now another one */
                 continue;
             }
@@ -74,7 +76,8 @@ static void *timer_main(void *arg) {
     return NULL;
 }
 
-isorun_error *isr_deadline_arm(isr_deadline_timer *t, isr_timer_slot *slot, uint64_t when_ns, atomic_int *flag) {
+isorun_error *isr_deadline_arm(isr_deadline_timer *t, isr_timer_slot *slot, uint64_t when_ns,
+                               isr_interrupt *target) {
     pthread_mutex_lock(&t->lock);
     if (!t->started) {
         if (pthread_create(&t->thread, NULL, timer_main, t) != 0) {
@@ -88,7 +91,7 @@ isorun_error *isr_deadline_arm(isr_deadline_timer *t, isr_timer_slot *slot, uint
         return isr_error_nomem();
     }
     slot->when_ns = when_ns;
-    slot->flag = flag;
+    slot->target = target;
     slot->index = t->narmed;
     slot->armed = true;
     t->armed[t->narmed++] = slot;

@@ -46,6 +46,16 @@ uint64_t isorun_call_memory_size(isorun_call *call) {
     return mem ? wasm_memory_size_bytes(mem) : 0;
 }
 
+/* The instance whose interrupt stops the call: the one the engine polls,
+ * which is the instance whose store runs the calling code. */
+int isorun_call_wake_fd(isorun_call *call) {
+    return call ? isr_interrupt_wake_fd(&call->binding->inst->interrupt) : -1;
+}
+
+isorun_trap_code isorun_call_interrupted(isorun_call *call) {
+    return call ? isr_interrupt_check(&call->binding->inst->interrupt) : ISORUN_TRAP_NONE;
+}
+
 static isorun_error *bad_result(const isr_host_def *def, uint32_t i, uint8_t want, isorun_kind got) {
     return isr_trap(ISORUN_TRAP_HOST, "host function \"%s\".\"%s\" wrote a %s as result %u, which is declared %s",
                     def->module, def->name, isorun_kind_name(got), i, wasm_valtype_name(want));

@@ -20,6 +20,7 @@ isorun_error *isr_instance_create(isorun_runtime *rt, isorun_module *m, const is
     *out = NULL;
     isorun_instance *inst = calloc(1, sizeof *inst);
     if (!inst) return isr_error_nomem();
+    isr_interrupt_init(&inst->interrupt); /* first: isr_instance_destroy closes its fd */
     if (!isr_lock_init(&inst->lock)) {
         free(inst);
         return isr_error_nomem();
@@ -29,11 +30,10 @@ isorun_error *isr_instance_create(isorun_runtime *rt, isorun_module *m, const is
     inst->module = isr_module_ref(m);
     if (budget) inst->budget = *budget;
     inst->metered = inst->budget.fuel != 0;
-    atomic_init(&inst->interrupt, 0);
     atomic_init(&inst->callee, NULL);
 
     wasm_store_config cfg;
-    isr_budget_store_config(&inst->budget, &inst->interrupt, &cfg);
+    isr_budget_store_config(&inst->budget, &inst->interrupt.flag, &cfg);
     inst->store = wasm_store_new(&cfg);
     if (!inst->store) {
         isr_instance_destroy(inst);
@@ -66,6 +66,7 @@ void isr_instance_destroy(isorun_instance *inst) {
     isr_imports_release(inst->defs);
     free(inst->id);
     isr_lock_destroy(&inst->lock);
+    isr_interrupt_destroy(&inst->interrupt);
     isorun_module_free(inst->module);
     isorun_runtime *rt = inst->rt;
     free(inst);
@@ -198,14 +199,15 @@ isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel) {
     return NULL;
 }
 
-/* Also raises the flag of the providers the call is inside (A -> B -> C):
- * each is kept alive by its consumer's reference, and the caller holds the
- * first. A narrow race remains: if the linked call returns between reading
- * `callee` and raising its flag, and the provider at once starts a call for
+/* Also raises the interrupt of the providers the call is inside (A -> B ->
+ * C): each is kept alive by its consumer's reference, and the caller holds
+ * the first. Raising wakes a host call of theirs blocked in a wait, too. A
+ * narrow race remains: if the linked call returns between reading `callee`
+ * and raising its interrupt, and the provider at once starts a call for
  * another thread, that call is the one interrupted. */
 void isorun_instance_interrupt(isorun_instance *inst) {
     for (int hops = 0; inst && hops < 64; hops++) {
-        atomic_store(&inst->interrupt, WASM_INTERRUPT_STOP);
+        isr_interrupt_raise(&inst->interrupt, WASM_INTERRUPT_STOP);
         inst = atomic_load(&inst->callee);
     }
 }

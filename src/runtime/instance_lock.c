@@ -1,6 +1,6 @@
 /*
  * instance_lock.c — serializing calls into an instance, and what happens at
- * the start and end of each outermost call (interrupt flag, fuel refills,
+ * the start and end of each outermost call (interrupt, fuel refills,
  * deadline).
  *
  * The lock is re-entrant for its owning thread: a call that comes back into
@@ -119,7 +119,7 @@ isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadl
                         label);
     }
     l->depth = 1;
-    atomic_store_explicit(&inst->interrupt, 0, memory_order_relaxed);
+    isr_interrupt_clear(&inst->interrupt); /* also empties the wake-up fd a host call may poll */
     apply_pending_fuel(inst);
     inst->run_deadline_ns = deadline;
     if (deadline) {

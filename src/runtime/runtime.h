@@ -55,16 +55,40 @@ bool isr_functype_is_numeric(const wasm_functype *t);
 bool isr_append_quoted(isr_buf *b, const char *s, size_t n);
 
 /* ------------------------------------------------------------------------
+ * An instance's interrupt (interrupt.c)
+ * ------------------------------------------------------------------------ */
+
+/* What stops a running call: `flag`, which the interpreter polls, and a
+ * wake-up fd that host functions blocked in poll(2) poll too. */
+typedef struct isr_interrupt {
+    atomic_int flag;    /* 0, WASM_INTERRUPT_STOP or WASM_INTERRUPT_DEADLINE */
+    atomic_int wake_fd; /* an eventfd, readable while raised; -1 until first asked for */
+} isr_interrupt;
+
+void isr_interrupt_init(isr_interrupt *in);
+void isr_interrupt_destroy(isr_interrupt *in); /* closes the wake-up fd */
+/* Stores why (WASM_INTERRUPT_*) and signals the wake-up fd. Any thread. */
+void isr_interrupt_raise(isr_interrupt *in, int why);
+/* Lowers the flag and empties the wake-up fd: the start of an outermost call. */
+void isr_interrupt_clear(isr_interrupt *in);
+/* The wake-up fd, made on first use (signalled at once if already raised);
+ * -1 when no descriptor can be made. */
+int isr_interrupt_wake_fd(isr_interrupt *in);
+/* The trap a raised flag means (ISORUN_TRAP_DEADLINE or _INTERRUPTED), or
+ * ISORUN_TRAP_NONE, after emptying a wake-up left over from before the call. */
+isorun_trap_code isr_interrupt_check(isr_interrupt *in);
+
+/* ------------------------------------------------------------------------
  * Monotonic time and the per-runtime deadline timer (deadline.c)
  * ------------------------------------------------------------------------ */
 
 uint64_t isr_now_ns(void); /* CLOCK_MONOTONIC */
 
-/* One armed deadline: when `when_ns` passes, the timer stores
- * WASM_INTERRUPT_DEADLINE into *flag. Embedded in the instance. */
+/* One armed deadline: when `when_ns` passes, the timer raises `target` with
+ * WASM_INTERRUPT_DEADLINE. Embedded in the instance. */
 typedef struct isr_timer_slot {
     uint64_t when_ns;
-    atomic_int *flag;
+    isr_interrupt *target;
     size_t index; /* in the timer's armed array while armed */
     bool armed;
 } isr_timer_slot;
@@ -83,7 +107,8 @@ void isr_deadline_timer_init(isr_deadline_timer *t);
 /* Stops and joins the thread, if it was started. */
 void isr_deadline_timer_destroy(isr_deadline_timer *t);
 /* Arms slot (starting the thread on first use). */
-isorun_error *isr_deadline_arm(isr_deadline_timer *t, isr_timer_slot *slot, uint64_t when_ns, atomic_int *flag);
+isorun_error *isr_deadline_arm(isr_deadline_timer *t, isr_timer_slot *slot, uint64_t when_ns,
+                               isr_interrupt *target);
 void isr_deadline_disarm(isr_deadline_timer *t, isr_timer_slot *slot);
 
 /* ------------------------------------------------------------------------
@@ -257,7 +282,7 @@ struct isorun_instance {
     /* Budget. */
     isorun_budget budget;
     bool metered; /* budget.fuel was set */
-    atomic_int interrupt;
+    isr_interrupt interrupt; /* raised by the deadline timer and isorun_instance_interrupt */
     /* The provider this instance is calling into through a link right now
      * (NULL otherwise), so that interrupting it reaches the code that runs. */
     _Atomic(isorun_instance *) callee;
@@ -278,7 +303,7 @@ isorun_error *isr_instance_create(isorun_runtime *rt, isorun_module *m, const is
 void isr_instance_destroy(isorun_instance *inst);
 
 /* Enters inst on this thread: takes its lock, re-entering when this thread
- * holds it already. The outermost entry clears the interrupt flag, applies
+ * holds it already. The outermost entry clears the interrupt, applies
  * fuel refills and arms the deadline min(inherited, now + budget.deadline_ns)
  * (0 = none). Waiting for another thread is bounded by that deadline. */
 isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadline_ns);

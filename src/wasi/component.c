@@ -18,7 +18,8 @@ static isorun_error *wasi_host_call(isorun_call *call, const isorun_val *args, i
     if (!c.st) return isorun_error_new(ISORUN_ERR_ARGUMENT, "wasi: %s called before the instance was configured",
                                        f->name);
     uint32_t err = wasi_dispatch(&c, f, args);
-    /* proc_exit, the one function without a result, always raises. */
+    /* proc_exit, the one function without a result, always raises; so does
+     * a wait stopped by the call's deadline or an interrupt (wait.c). */
     if (c.raise) return c.raise;
     results[0] = isorun_val_i32((int32_t)err);
     return NULL;

@@ -1,5 +1,8 @@
 /* fd_io.c — fd_read, fd_write, fd_pread, fd_pwrite: one readv/writev (or
- * preadv/pwritev) per call, straight between the host fd and guest memory. */
+ * preadv/pwritev) per call, straight between the host fd and guest memory.
+ * On what can block (a pipe, a FIFO, a socket, a terminal) the transfer
+ * first waits in wasi_wait until the fd is ready, so that the call's
+ * deadline and isorun_instance_interrupt can end the wait. */
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -17,15 +20,13 @@
 #endif
 
 /* Translates the guest's iovec array (pairs of u32 pointer, u32 length) into
- * host iovecs, after checking that every buffer lies inside guest memory. */
-static uint32_t gather_iovecs(wasi_call *c, uint32_t iovs_addr, uint32_t iovs_len, struct iovec *out,
-                              int *count) {
+ * host iovecs, after checking that every buffer lies inside guest memory.
+ * Bytes beyond `room` in total are left for the next call. */
+static uint32_t gather_iovecs(wasi_call *c, uint32_t iovs_addr, uint32_t iovs_len, uint64_t room,
+                              struct iovec *out, int *count) {
     if (iovs_len > WASI_MAX_IOVS) iovs_len = WASI_MAX_IOVS;
     const uint8_t *guest = wasi_mem(c, iovs_addr, iovs_len * 8);
     if (!guest) return WASI_EFAULT;
-    /* The result is a u32 count: buffers beyond UINT32_MAX bytes in total
-     * (possible with overlapping iovecs) are left for the next call. */
-    uint64_t room = UINT32_MAX;
     uint32_t i = 0;
     for (; i < iovs_len && room > 0; i++) {
         uint32_t buf = wasi_load_u32(guest + 8 * (size_t)i);
@@ -41,6 +42,15 @@ static uint32_t gather_iovecs(wasi_call *c, uint32_t iovs_addr, uint32_t iovs_le
 }
 
 typedef enum { READ, WRITE, PREAD, PWRITE } transfer_kind;
+
+/* Waits until fd is ready for the transfer: WASI_ESUCCESS to go on (or,
+ * with c->raise set, to end the call), or the errno of a failed wait. */
+static uint32_t wait_ready(wasi_call *c, const wasi_fd *fd, bool writing) {
+    struct pollfd pfds[2] = {{fd->host_fd, (short)(writing ? POLLOUT : POLLIN), 0}};
+    uint32_t err = WASI_ESUCCESS;
+    wasi_wait(c, pfds, 1, UINT64_MAX, writing ? "fd_write" : "fd_read", &err);
+    return err;
+}
 
 /* The shared body: args are (fd, iovs, iovs_len, [offset,] result). */
 static uint32_t transfer(wasi_call *c, const isorun_val *args, transfer_kind kind) {
@@ -60,9 +70,23 @@ static uint32_t transfer(wasi_call *c, const isorun_val *args, transfer_kind kin
     if (offset > INT64_MAX) return WASI_EINVAL;
     uint8_t *result = wasi_mem(c, WASI_ARG32(positioned ? 4 : 3), 4);
     if (!result) return WASI_EFAULT;
+    /* Positioned transfers need FD_SEEK, which only seekable files have:
+     * they never wait for another party. Nor does an fd the guest made
+     * non-blocking (it gets EAGAIN). */
+    bool waits = !positioned && fd->may_block && !(fd->flags & WASI_FDFLAG_NONBLOCK);
+    /* The result is a u32 count: buffers beyond UINT32_MAX bytes in total
+     * (possible with overlapping iovecs) are left for the next call. A
+     * write to what can block is cut to PIPE_BUF bytes: writable means room
+     * for at least that much, and a larger write could block again once
+     * started, out of the interrupt's reach (libc writes the rest next). */
+    uint64_t room = waits && writing ? PIPE_BUF : UINT32_MAX;
     struct iovec iov[WASI_MAX_IOVS];
     int niov = 0;
-    if ((err = gather_iovecs(c, WASI_ARG32(1), WASI_ARG32(2), iov, &niov))) return err;
+    if ((err = gather_iovecs(c, WASI_ARG32(1), WASI_ARG32(2), room, iov, &niov))) return err;
+    size_t total = 0;
+    for (int i = 0; i < niov; i++) total += iov[i].iov_len;
+    /* Zero bytes are transferred at once, as the host does, never waited for. */
+    if (waits && total > 0 && ((err = wait_ready(c, fd, writing)) || c->raise)) return err;
     ssize_t n;
     do {
         switch (kind) {
@@ -73,7 +97,7 @@ static uint32_t transfer(wasi_call *c, const isorun_val *args, transfer_kind kin
         }
     } while (n < 0 && errno == EINTR);
     if (n < 0) return wasi_errno_from_host(errno);
-    wasi_store_u32(result, (uint32_t)n); /* at most UINT32_MAX: see gather_iovecs */
+    wasi_store_u32(result, (uint32_t)n); /* at most UINT32_MAX: see `room` */
     return WASI_ESUCCESS;
 }
 

@@ -24,6 +24,17 @@ uint8_t wasi_filetype_of_mode(mode_t mode) {
     }
 }
 
+bool wasi_mode_may_block(mode_t mode) { return !S_ISREG(mode) && !S_ISDIR(mode) && !S_ISBLK(mode); }
+
+/* What stands behind an embedder's stdio fd is looked at once, when the
+ * instance is made: a regular file then costs its reads no poll. An fd that
+ * cannot be examined is taken to block (a poll too many, never a wait that
+ * cannot be stopped). */
+static bool stdio_may_block(int host_fd) {
+    struct stat sb;
+    return fstat(host_fd, &sb) != 0 || wasi_mode_may_block(sb.st_mode);
+}
+
 void wasi_fd_entry_free(wasi_fd *e) {
     if (!e) return;
     /* Stdio fds are the embedder's: the guest closing one only loses it. */
@@ -118,6 +129,7 @@ isorun_error *wasi_state_new(const isorun_wasi_options *cfg, wasi_state **out) {
         wasi_fd *e = new_entry(WASI_FD_STDIO, cfg->stdio[i], WASI_FILETYPE_UNKNOWN,
                                i == 0 ? WASI_RIGHTS_STDIO_IN : WASI_RIGHTS_STDIO_OUT, 0, NULL);
         if (!e) goto nomem;
+        e->may_block = stdio_may_block(cfg->stdio[i]);
         st->fds[i] = e;
         st->nopen++;
     }

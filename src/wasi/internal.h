@@ -12,6 +12,7 @@
 
 #include "functions.h"
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -192,6 +193,7 @@ typedef struct wasi_fd {
     uint8_t filetype; /* WASI_FILETYPE_*, fixed at open (STDIO: asked each time) */
     uint16_t flags;   /* WASI_FDFLAG_* */
     uint64_t rights_base, rights_inheriting;
+    bool may_block;              /* a pipe, FIFO, socket or terminal: reads and writes wait (wait.c) */
     const wasi_mount *mount;     /* the mount it lies beneath; NULL for stdio */
     bool preopen;                /* a mount's root as handed out: has a prestat */
     wasi_dir_stream *dir_stream; /* fd_readdir's position, made on first use */
@@ -238,6 +240,9 @@ static inline bool wasi_fd_read_only(const wasi_fd *e) {
 }
 /* WASI_FILETYPE_* of a host file mode. */
 uint8_t wasi_filetype_of_mode(mode_t mode);
+/* Whether reading or writing a file of this mode can wait for another
+ * party: anything but regular files, directories and block devices. */
+bool wasi_mode_may_block(mode_t mode);
 
 /* ------------------------------------------------------------------------
  * A call in progress and guest memory
@@ -246,8 +251,25 @@ uint8_t wasi_filetype_of_mode(mode_t mode);
 typedef struct wasi_call {
     wasi_state *st;
     isorun_call *api;    /* the public host-call handle */
-    isorun_error *raise; /* set by proc_exit: ends the guest's call */
+    isorun_error *raise; /* set by proc_exit and by a stopped wait: ends the guest's call */
 } wasi_call;
+
+/* How a wait ended (wait.c). */
+typedef enum wasi_wait_end {
+    WASI_WAIT_READY,   /* an fd has events (its revents) */
+    WASI_WAIT_TIMEOUT, /* the deadline passed */
+    WASI_WAIT_STOPPED, /* the call's deadline or an interrupt: c->raise is the trap */
+    WASI_WAIT_FAILED,  /* ppoll failed: *err is the errno for the guest */
+} wasi_wait_end;
+
+/* Waits until one of pfds[0..nfds) has events, `deadline` passes
+ * (CLOCK_MONOTONIC ns; UINT64_MAX = never; in the past = just look), or the
+ * instance's call is asked to stop: its deadline passed or
+ * isorun_instance_interrupt (the trap's message names `function`). pfds
+ * needs room for nfds + 1 entries: the last is the wake-up fd. A ready fd
+ * wins over a stop, so that nothing that arrived is lost. */
+wasi_wait_end wasi_wait(wasi_call *c, struct pollfd *pfds, size_t nfds, uint64_t deadline, const char *function,
+                        uint32_t *err);
 
 /* The host clock behind WASI clock id `wasi_id` (0-3); false for others. */
 bool wasi_host_clock(uint32_t wasi_id, clockid_t *out);

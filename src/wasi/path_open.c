@@ -118,6 +118,7 @@ uint32_t wasi_fn_path_open(wasi_call *c, const isorun_val *args) {
         .host_fd = host_fd,
         .filetype = wasi_filetype_of_mode(sb.st_mode),
         .flags = (uint16_t)fdflags,
+        .may_block = wasi_mode_may_block(sb.st_mode),
         .rights_base = base & (is_dir ? WASI_RIGHTS_DIRECTORY : WASI_RIGHTS_FILE),
         .rights_inheriting = inheriting,
         .mount = dir->mount,

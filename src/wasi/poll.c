@@ -3,9 +3,10 @@
  * and for fds to become readable or writable.
  *
  * Subscriptions are read into host memory first (the guest may pass
- * overlapping in/out arrays), then one ppoll (or one clock_nanosleep when
- * there are no fds) waits for the earliest clock deadline, then events are
- * written. A subscription that cannot be waited on (a bad fd, missing
+ * overlapping in/out arrays), then one wait (wasi_wait: a ppoll on the fds
+ * and the instance's wake-up fd, so that the call's deadline or an
+ * interrupt ends it) lasts until the earliest clock deadline, then events
+ * are written. A subscription that cannot be waited on (a bad fd, missing
  * rights, an ungranted or unknown clock) is answered at once by an event
  * carrying that error, as preview 1 prescribes, and the call does not block.
  */
@@ -100,24 +101,6 @@ static void store_event(uint8_t *p, const subscription *s, uint16_t error, uint6
     wasi_store_u16(p + 24, flags);
 }
 
-/* Waits until the deadline (CLOCK_MONOTONIC ns; UINT64_MAX = forever) or an
- * fd is ready. */
-static int wait_for(struct pollfd *pfds, nfds_t nfds, uint64_t deadline) {
-    struct timespec ts, *tsp = NULL;
-    if (deadline != UINT64_MAX) {
-        uint64_t now = now_ns(CLOCK_MONOTONIC);
-        uint64_t left = deadline > now ? deadline - now : 0;
-        ts.tv_sec = (time_t)(left / UINT64_C(1000000000));
-        ts.tv_nsec = (long)(left % UINT64_C(1000000000));
-        tsp = &ts;
-    }
-    if (nfds == 0) {
-        if (!tsp) return 0; /* nothing to wait for (cannot happen: n >= 1) */
-        return nanosleep(tsp, NULL);
-    }
-    return ppoll(pfds, nfds, tsp, NULL);
-}
-
 uint32_t wasi_fn_poll_oneoff(wasi_call *c, const isorun_val *args) {
     uint32_t n = WASI_ARG32(2);
     if (n == 0 || n > WASI_MAX_SUBSCRIPTIONS) return WASI_EINVAL;
@@ -126,14 +109,15 @@ uint32_t wasi_fn_poll_oneoff(wasi_call *c, const isorun_val *args) {
     uint8_t *nevents_out = wasi_mem(c, WASI_ARG32(3), 4);
     if (!in || !out || !nevents_out) return WASI_EFAULT;
 
+    /* One pollfd more than subscriptions: wasi_wait's wake-up fd. */
     subscription small_subs[8];
-    struct pollfd small_pfds[8];
+    struct pollfd small_pfds[8 + 1];
     subscription *subs = n <= 8 ? small_subs : calloc(n, sizeof *subs);
-    struct pollfd *pfds = n <= 8 ? small_pfds : calloc(n, sizeof *pfds);
+    struct pollfd *pfds = n <= 8 ? small_pfds : calloc((size_t)n + 1, sizeof *pfds);
     uint32_t err = WASI_ESUCCESS;
     if (!subs || !pfds) err = WASI_ENOMEM;
 
-    nfds_t nfds = 0;
+    size_t nfds = 0;
     bool answered = false; /* some subscription is answered at once */
     uint64_t mono_now = now_ns(CLOCK_MONOTONIC), earliest = UINT64_MAX;
     for (uint32_t i = 0; !err && i < n; i++) {
@@ -157,11 +141,10 @@ uint32_t wasi_fn_poll_oneoff(wasi_call *c, const isorun_val *args) {
 
     uint32_t nevents = 0;
     while (!err && nevents == 0) {
-        int ready = wait_for(pfds, nfds, answered ? 0 : earliest);
-        if (ready < 0 && errno != EINTR) {
-            err = wasi_errno_from_host(errno);
-            break;
-        }
+        /* Answered subscriptions only look at the fds (a deadline in the past). */
+        wasi_wait_end end = wasi_wait(c, pfds, nfds, answered ? 0 : earliest, "poll_oneoff", &err);
+        if (end == WASI_WAIT_STOPPED || end == WASI_WAIT_FAILED) break;
+        bool ready = end == WASI_WAIT_READY;
         uint64_t now = now_ns(CLOCK_MONOTONIC);
         for (uint32_t i = 0; i < n; i++) {
             const subscription *s = &subs[i];
@@ -172,7 +155,7 @@ uint32_t wasi_fn_poll_oneoff(wasi_call *c, const isorun_val *args) {
                 if (s->deadline > now) continue;
                 store_event(ev, s, 0, 0, 0);
             } else {
-                short re = ready > 0 ? pfds[s->pollfd].revents : 0;
+                short re = ready ? pfds[s->pollfd].revents : 0;
                 if (!re) continue;
                 if (re & POLLNVAL)
                     store_event(ev, s, WASI_EBADF, 0, 0);
@@ -183,7 +166,7 @@ uint32_t wasi_fn_poll_oneoff(wasi_call *c, const isorun_val *args) {
             nevents++;
         }
     }
-    if (!err) wasi_store_u32(nevents_out, nevents);
+    if (!err && !c->raise) wasi_store_u32(nevents_out, nevents);
     if (subs != small_subs) free(subs);
     if (pfds != small_pfds) free(pfds);
     return err;

@@ -20,10 +20,16 @@ FAILURES=0
 # ---- helpers ----------------------------------------------------------------
 
 # run ARGS... : runs isorun with a clean environment plus whatever the caller
-# exported in RUN_ENV (NAME=VALUE words); sets STATUS, OUT, ERR.
+# exported in RUN_ENV (NAME=VALUE words), stdin from RUN_STDIN, and, when
+# RUN_LIMIT is set, killed after that many seconds (status 137: for cases
+# whose failure would be a hang); sets STATUS, OUT, ERR.
 RUN_ENV=()
+RUN_STDIN=/dev/null
+RUN_LIMIT=
 run() {
-    env -i PATH="$PATH" "${RUN_ENV[@]}" "$ISORUN" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+    local limit=()
+    [[ -n $RUN_LIMIT ]] && limit=(timeout -s KILL "$RUN_LIMIT")
+    env -i PATH="$PATH" "${RUN_ENV[@]}" "${limit[@]}" "$ISORUN" "$@" >"$TMP/out" 2>"$TMP/err" <"$RUN_STDIN"
     STATUS=$?
     OUT=$(cat "$TMP/out")
     ERR=$(cat "$TMP/err")
@@ -418,6 +424,28 @@ case_timeout() {
     run run --timeout 30s --invoke count "$m" 1000
     expect_status 0
     expect_out 1000
+}
+
+# A guest blocked reading an idle stdin (a FIFO this script holds open for
+# writing, so no end of file comes) is stopped by --timeout as a running one
+# is, and data that is there is read.
+case_timeout_stdin() {
+    need "$G/cli_stdin.wasm"
+    local m=$G/cli_stdin.wasm
+    mkfifo "$TMP/stdin" || { fail "mkfifo"; return; }
+    exec 3<>"$TMP/stdin"
+    RUN_STDIN=$TMP/stdin
+    RUN_LIMIT=20
+    run run --timeout 300ms "$m"
+    expect_status 134
+    expect_err_line "^isorun: trap: deadline exceeded: while the guest waited in .*fd_read"
+    printf 'hello\n' >&3
+    run run --timeout 300ms "$m"
+    expect_status 0
+    expect_out "read 6 bytes"
+    exec 3>&-
+    RUN_STDIN=/dev/null
+    RUN_LIMIT=
 }
 
 case_max_stack() {
