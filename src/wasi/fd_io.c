@@ -1,8 +1,10 @@
 /* fd_io.c — fd_read, fd_write, fd_pread, fd_pwrite: one readv/writev (or
  * preadv/pwritev) per call, straight between the host fd and guest memory.
- * On what can block (a pipe, a FIFO, a socket, a terminal) the transfer
- * first waits in wasi_wait until the fd is ready, so that the call's
- * deadline and isorun_instance_interrupt can end the wait. */
+ * On what can block (a pipe, a FIFO, a socket, a terminal) the transfer is
+ * first tried without blocking (RWF_NOWAIT: the kernel moves what it can at
+ * once or says EAGAIN), and only when it would block does the call wait in
+ * wasi_wait, where the call's deadline and isorun_instance_interrupt can end
+ * it. So a pipe with room or data costs one system call, as natively. */
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -52,6 +54,60 @@ static uint32_t wait_ready(wasi_call *c, const wasi_fd *fd, bool writing) {
     return err;
 }
 
+/* One system call (retried on EINTR); flags are readv2/writev2's. */
+static ssize_t transfer_now(int host_fd, transfer_kind kind, const struct iovec *iov, int niov, off_t offset,
+                            int flags) {
+    ssize_t n;
+    do {
+        switch (kind) {
+        case READ: n = flags ? preadv2(host_fd, iov, niov, -1, flags) : readv(host_fd, iov, niov); break;
+        case WRITE: n = flags ? pwritev2(host_fd, iov, niov, -1, flags) : writev(host_fd, iov, niov); break;
+        case PREAD: n = preadv(host_fd, iov, niov, offset); break;
+        default: n = pwritev(host_fd, iov, niov, offset); break;
+        }
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* Keeps the first `limit` bytes of the iovecs. */
+static int clip_iovecs(struct iovec *iov, int niov, size_t limit) {
+    int i = 0;
+    for (; i < niov && limit > 0; i++) {
+        if (iov[i].iov_len > limit) iov[i].iov_len = limit;
+        limit -= iov[i].iov_len;
+    }
+    return i;
+}
+
+/* A read or write on what can block: without blocking while the kernel
+ * allows it, waiting (interruptibly) in between. Returns a WASI errno of the
+ * wait (or WASI_ESUCCESS with c->raise set when the call is to end), else
+ * WASI_ESUCCESS with *n as the system call's result. */
+static uint32_t transfer_waiting(wasi_call *c, wasi_fd *fd, bool writing, struct iovec *iov, int niov,
+                                 ssize_t *n) {
+    transfer_kind kind = writing ? WRITE : READ;
+    uint32_t err;
+    while (!fd->no_nowait) {
+        *n = transfer_now(fd->host_fd, kind, iov, niov, 0, RWF_NOWAIT);
+        if (*n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EOPNOTSUPP && errno != EINVAL &&
+                        errno != ENOSYS))
+            return WASI_ESUCCESS;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if ((err = wait_ready(c, fd, writing)) || c->raise) return err;
+            continue;
+        }
+        fd->no_nowait = true; /* a terminal, or a kernel without RWF_NOWAIT here */
+    }
+    /* Wait first, then one blocking call. A write is cut to PIPE_BUF bytes:
+     * writable means room for at least that much, and a larger write could
+     * block again once started, out of the interrupt's reach (the guest's
+     * libc writes the rest next). */
+    if ((err = wait_ready(c, fd, writing)) || c->raise) return err;
+    if (writing) niov = clip_iovecs(iov, niov, PIPE_BUF);
+    *n = transfer_now(fd->host_fd, kind, iov, niov, 0, 0);
+    return WASI_ESUCCESS;
+}
+
 /* The shared body: args are (fd, iovs, iovs_len, [offset,] result). */
 static uint32_t transfer(wasi_call *c, const isorun_val *args, transfer_kind kind) {
     bool positioned = kind == PREAD || kind == PWRITE;
@@ -75,29 +131,22 @@ static uint32_t transfer(wasi_call *c, const isorun_val *args, transfer_kind kin
      * non-blocking (it gets EAGAIN). */
     bool waits = !positioned && fd->may_block && !(fd->flags & WASI_FDFLAG_NONBLOCK);
     /* The result is a u32 count: buffers beyond UINT32_MAX bytes in total
-     * (possible with overlapping iovecs) are left for the next call. A
-     * write to what can block is cut to PIPE_BUF bytes: writable means room
-     * for at least that much, and a larger write could block again once
-     * started, out of the interrupt's reach (libc writes the rest next). */
-    uint64_t room = waits && writing ? PIPE_BUF : UINT32_MAX;
+     * (possible with overlapping iovecs) are left for the next call. */
     struct iovec iov[WASI_MAX_IOVS];
     int niov = 0;
-    if ((err = gather_iovecs(c, WASI_ARG32(1), WASI_ARG32(2), room, iov, &niov))) return err;
+    if ((err = gather_iovecs(c, WASI_ARG32(1), WASI_ARG32(2), UINT32_MAX, iov, &niov))) return err;
     size_t total = 0;
     for (int i = 0; i < niov; i++) total += iov[i].iov_len;
-    /* Zero bytes are transferred at once, as the host does, never waited for. */
-    if (waits && total > 0 && ((err = wait_ready(c, fd, writing)) || c->raise)) return err;
     ssize_t n;
-    do {
-        switch (kind) {
-        case READ: n = readv(fd->host_fd, iov, niov); break;
-        case WRITE: n = writev(fd->host_fd, iov, niov); break;
-        case PREAD: n = preadv(fd->host_fd, iov, niov, (off_t)offset); break;
-        default: n = pwritev(fd->host_fd, iov, niov, (off_t)offset); break;
-        }
-    } while (n < 0 && errno == EINTR);
+    /* Zero bytes are transferred at once, as the host does, never waited for. */
+    if (waits && total > 0) {
+        err = transfer_waiting(c, fd, writing, iov, niov, &n);
+        if (err || c->raise) return err;
+    } else {
+        n = transfer_now(fd->host_fd, kind, iov, niov, (off_t)offset, 0);
+    }
     if (n < 0) return wasi_errno_from_host(errno);
-    wasi_store_u32(result, (uint32_t)n); /* at most UINT32_MAX: see `room` */
+    wasi_store_u32(result, (uint32_t)n); /* at most UINT32_MAX: see gather_iovecs */
     return WASI_ESUCCESS;
 }
 

@@ -194,6 +194,7 @@ typedef struct wasi_fd {
     uint16_t flags;   /* WASI_FDFLAG_* */
     uint64_t rights_base, rights_inheriting;
     bool may_block;              /* a pipe, FIFO, socket or terminal: reads and writes wait (wait.c) */
+    bool no_nowait;              /* the kernel refused RWF_NOWAIT on it once (fd_io.c) */
     const wasi_mount *mount;     /* the mount it lies beneath; NULL for stdio */
     bool preopen;                /* a mount's root as handed out: has a prestat */
     wasi_dir_stream *dir_stream; /* fd_readdir's position, made on first use */
