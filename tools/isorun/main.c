@@ -2,6 +2,7 @@
  * one entry in the table below and one function taking the arguments after
  * its name. */
 #include "cli.h"
+#include "compile.h"
 #include "report.h"
 #include "run.h"
 #include "serve.h"
@@ -22,6 +23,8 @@ typedef struct command {
 static const command commands[] = {
     {"run", "run [OPTIONS] FILE.wasm [ARGS...]", "run a WASI command (or --invoke an export)", run_command},
     {"serve", "serve [OPTIONS] FILE.wasm --as ID...", "serve instances to remote callers", serve_command},
+    {"compile", "compile [--native-cache DIR] FILE.wasm...", "build modules' native code ahead of run --native",
+     compile_command},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

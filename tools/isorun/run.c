@@ -144,7 +144,10 @@ static int invoke(const run_options *o, run_state *st) {
 
 static int run_parsed(const run_options *o) {
     run_state st = {0};
-    isorun_runtime_config config = {.module_cache_entries = 1}; /* one module per process */
+    isorun_runtime_config config = {.module_cache_entries = 1, /* one module per process */
+                                    .native = o->native,
+                                    .native_cache_dir = o->native_cache,
+                                    .native_cc = getenv("ISORUN_CC")};
     isorun_error *err = isorun_runtime_new(&config, &st.rt);
     if (!err) err = isorun_module_load_file(st.rt, o->file, &st.module);
     int status = err ? cli_error("%s", isorun_error_message(err)) : 0;

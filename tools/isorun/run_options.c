@@ -130,6 +130,18 @@ static int apply_link(void *opts, const char *v) {
     return status;
 }
 
+static int apply_native(void *opts, const char *v) {
+    ((run_options *)opts)->native = true;
+    return 0;
+}
+
+static int apply_native_cache(void *opts, const char *v) {
+    run_options *o = opts;
+    o->native = true;
+    o->native_cache = v;
+    return 0;
+}
+
 static const cli_flag run_flags[] = {
     {"--invoke", "NAME", "call export NAME instead of _start (after\n"
                          "_initialize, if exported); ARGS are its i32, i64,\n"
@@ -157,6 +169,15 @@ static const cli_flag run_flags[] = {
                                 "TARGET = FILE.wasm run in this process with\n"
                                 "nothing granted (repeatable)",
      apply_link},
+    {"--native", NULL, "run as native code: translate the module to C and\n"
+                       "build it with the system's C compiler ($ISORUN_CC,\n"
+                       "default cc); cached, so only the first run of a\n"
+                       "module pays for the build (see isorun compile)",
+     apply_native},
+    {"--native-cache", "DIR", "keep native builds in DIR (implies --native;\n"
+                              "default $XDG_CACHE_HOME/isorun/native or\n"
+                              "~/.cache/isorun/native)",
+     apply_native_cache},
     {NULL, NULL, NULL, NULL},
 };
 

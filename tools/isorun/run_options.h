@@ -31,6 +31,8 @@ typedef struct run_options {
     isorun_budget budget;  /* --fuel, --max-memory, --timeout, --max-stack */
     cli_link *links;       /* --link, in order */
     int nlinks;
+    bool native;              /* --native: run as native code */
+    const char *native_cache; /* --native-cache DIR, or NULL */
 } run_options;
 
 /* Parses the arguments after "run". Returns 0 and fills *o; returns -1 when
