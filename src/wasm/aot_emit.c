@@ -334,6 +334,7 @@ static void emit_goto(emitter *e, size_t target, bool charge, uint32_t cost) {
 static void emit_call(emitter *e, uint32_t func_index, uint32_t base) {
     const wasm_module *m = e->m;
     const wasm_functype *ft = wasm_module_func_type(m, func_index);
+    P(e, "OUT(); ");
     if (func_index < m->nfunc_imports) {
         emit_io_call(e, ft, base, "ctx->api->call(ctx, %uu, io_, fidx_);", func_index);
     } else {
@@ -341,12 +342,13 @@ static void emit_call(emitter *e, uint32_t func_index, uint32_t base) {
         snprintf(callee, sizeof callee, "f_%u", func_index);
         emit_typed_call(e, ft, callee, base);
     }
+    P(e, " IN();");
     emit_reload(e);
 }
 
 static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, uint32_t index_slot, uint32_t base) {
     const wasm_functype *ft = &e->m->types[type_index];
-    P(e, "{ const isr_aot_table *t_ = ctx->tables[%u]; uint32_t i_ = U32(s%u); "
+    P(e, "{ OUT(); const isr_aot_table *t_ = ctx->tables[%u]; uint32_t i_ = U32(s%u); "
          "const isr_aot_func *fr_ = i_ < t_->size ? (const isr_aot_func *)(uintptr_t)t_->elems[i_] : 0; "
          "if (fr_ && fr_->ctx == ctx && fr_->sig == %uu) { ",
       table, index_slot, e->canon[type_index]);
@@ -364,7 +366,7 @@ static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, 
         P(e, " } else { ");
     }
     emit_io_call(e, ft, base, "ctx->api->call_indirect(ctx, %uu, i_, %uu, io_, fidx_);", table, type_index);
-    P(e, " }");
+    P(e, " } IN();");
     emit_reload(e);
     P(e, " }");
 }
@@ -426,7 +428,7 @@ static bool emit_instr(emitter *e, const wasm_code *code, int op, size_t at) {
     case WASM_IOP_GLOBAL_SET: P(e, "ctx->globals[%u]->value = s%u;", B1, A1); break;
     case WASM_IOP_MEMORY_SIZE: P(e, "s%u = ctx->memory->pages;", A1); break;
     case WASM_IOP_MEMORY_GROW:
-        P(e, "s%u = ctx->api->memory_grow(ctx, U32(s%u), fidx_);", A1, B1);
+        P(e, "OUT(); s%u = ctx->api->memory_grow(ctx, U32(s%u), fidx_);", A1, B1);
         emit_reload(e);
         break;
     case WASM_IOP_MEMORY_FILL:
@@ -440,24 +442,24 @@ static bool emit_instr(emitter *e, const wasm_code *code, int op, size_t at) {
           A1, B1, A2);
         break;
     case WASM_IOP_MEMORY_INIT:
-        P(e, "ctx->api->memory_init(ctx, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", B2, A1, B1, A2);
+        P(e, "OUT(); ctx->api->memory_init(ctx, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", B2, A1, B1, A2);
         break;
     case WASM_IOP_DATA_DROP: P(e, "ctx->api->data_drop(ctx, %uu);", A1); break;
-    case WASM_IOP_TABLE_GET: P(e, "s%u = ctx->api->table_get(ctx, %uu, U32(s%u), fidx_);", A1, A2, B1); break;
-    case WASM_IOP_TABLE_SET: P(e, "ctx->api->table_set(ctx, %uu, U32(s%u), s%u, fidx_);", A2, A1, B1); break;
+    case WASM_IOP_TABLE_GET: P(e, "OUT(); s%u = ctx->api->table_get(ctx, %uu, U32(s%u), fidx_);", A1, A2, B1); break;
+    case WASM_IOP_TABLE_SET: P(e, "OUT(); ctx->api->table_set(ctx, %uu, U32(s%u), s%u, fidx_);", A2, A1, B1); break;
     case WASM_IOP_TABLE_SIZE: P(e, "s%u = ctx->api->table_size(ctx, %uu);", A1, B1); break;
     case WASM_IOP_TABLE_GROW:
-        P(e, "s%u = ctx->api->table_grow(ctx, %uu, U32(s%u), s%u, fidx_);", A1, B2, A2, B1);
+        P(e, "OUT(); s%u = ctx->api->table_grow(ctx, %uu, U32(s%u), s%u, fidx_);", A1, B2, A2, B1);
         break;
     case WASM_IOP_TABLE_FILL:
-        P(e, "ctx->api->table_fill(ctx, %uu, U32(s%u), s%u, U32(s%u), fidx_);", B2, A1, B1, A2);
+        P(e, "OUT(); ctx->api->table_fill(ctx, %uu, U32(s%u), s%u, U32(s%u), fidx_);", B2, A1, B1, A2);
         break;
     case WASM_IOP_TABLE_COPY:
-        P(e, "ctx->api->table_copy(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, c[3].p.b, A1,
+        P(e, "OUT(); ctx->api->table_copy(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, c[3].p.b, A1,
           B1, A2);
         break;
     case WASM_IOP_TABLE_INIT:
-        P(e, "ctx->api->table_init(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, B2, A1, B1, A2);
+        P(e, "OUT(); ctx->api->table_init(ctx, %uu, %uu, U32(s%u), U32(s%u), U32(s%u), fidx_);", c[3].p.a, B2, A1, B1, A2);
         break;
     case WASM_IOP_ELEM_DROP: P(e, "ctx->api->elem_drop(ctx, %uu);", A1); break;
     case WASM_IOP_REF_FUNC: P(e, "s%u = (uint64_t)(uintptr_t)ctx->funcs[%u];", A1, B1); break;
@@ -531,6 +533,7 @@ static isorun_error *emit_function(emitter *e, uint32_t def) {
     }
     if (e->has_memory)
         P(e, "    isr_aot_memory *const M_ = ctx->memory; uint8_t *mem = M_->data; uint64_t memsize = M_->size;\n");
+    P(e, "    int64_t fuel_ = ctx->fuel; const int *const intr_ = ctx->interrupt;\n");
     P(e, "    ENTER(%uu, %lluu);\n", code->fuel_cost, (unsigned long long)code->frame_slots * 8u + 1024u);
 
     bool ok = true;
@@ -546,7 +549,7 @@ static isorun_error *emit_function(emitter *e, uint32_t def) {
     free(target);
     if (!ok) return isr_error(ISORUN_ERR_NATIVE, "native code: function %u: untranslatable instruction", fidx);
 
-    P(e, "ret_:\n    ctx->depth--;\n");
+    P(e, "ret_:\n    OUT();\n    ctx->depth--;\n");
     if (ft->nresults == 1) P(e, "    return s0;\n");
     for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, "    out_[%u] = s%u;\n", i, i);
     P(e, "}\n\n");
@@ -572,10 +575,16 @@ static void emit_prelude(emitter *e) {
          "#define S64(x) ((int64_t)(x))\n"
          "#define F32(x) f32_of(x)\n"
          "#define F64(x) f64_of(x)\n"
-         "#define TRAP(code) ctx->api->trap(ctx, (code), fidx_)\n"
+         /* Fuel lives in a local (a register) and goes back to ctx->fuel
+          * before anything that may run other code or trap (OUT), and comes
+          * back after it (IN): the decrement at back-edges must not be a
+          * read-modify-write of memory, whose latency would bound every loop. */
+         "#define OUT() (ctx->fuel = fuel_)\n"
+         "#define IN() (fuel_ = ctx->fuel)\n"
+         "#define TRAP(code) (OUT(), ctx->api->trap(ctx, (code), fidx_))\n"
          "#define RELOAD() (mem = M_->data, memsize = M_->size)\n"
-         "#define CHECK(cost) do { ctx->fuel -= (int64_t)(cost); if (ISR_UNLIKELY(ctx->fuel < 0 || "
-         "__atomic_load_n(ctx->interrupt, __ATOMIC_RELAXED))) ctx->api->poll(ctx, fidx_); } while (0)\n"
+         "#define CHECK(cost) do { fuel_ -= (int64_t)(cost); if (ISR_UNLIKELY(fuel_ < 0 || "
+         "__atomic_load_n(intr_, __ATOMIC_RELAXED))) { OUT(); ctx->api->poll(ctx, fidx_); IN(); } } while (0)\n"
          "#define ENTER(cost, frame_bytes) do { if (ISR_UNLIKELY(++ctx->depth > ctx->max_depth || "
          "(uintptr_t)__builtin_frame_address(0) < ctx->stack_limit + (frame_bytes))) "
          "TRAP(ISORUN_TRAP_STACK_EXHAUSTED); CHECK(cost); } while (0)\n\n");
