@@ -239,6 +239,8 @@ typedef struct isorun_runtime_config {
     const char *native_cache_dir;
     /* The C compiler command, split at spaces (e.g. "ccache gcc"); NULL = "cc". */
     const char *native_cc;
+    /* Keep each generated C file beside its object, to read or debug it. */
+    bool native_keep_source;
 } isorun_runtime_config;
 
 /* cfg may be NULL for defaults. */

@@ -21,6 +21,7 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
     rt->cache_limit = cfg && cfg->module_cache_entries ? cfg->module_cache_entries : DEFAULT_CACHE_ENTRIES;
     if (cfg && cfg->native) {
         rt->native = true;
+        rt->native_keep_source = cfg->native_keep_source;
         rt->native_cache_dir = cfg->native_cache_dir ? strdup(cfg->native_cache_dir) : NULL;
         rt->native_cc = cfg->native_cc ? strdup(cfg->native_cc) : NULL;
         if ((cfg->native_cache_dir && !rt->native_cache_dir) || (cfg->native_cc && !rt->native_cc)) {

@@ -150,6 +150,7 @@ struct isorun_runtime {
     bool native;
     char *native_cache_dir;
     char *native_cc;
+    bool native_keep_source;
 };
 
 isorun_runtime *isr_runtime_ref(isorun_runtime *rt);

@@ -15,6 +15,8 @@
 /* The texts of aot_abi.h and numeric.h, embedded by the build (aot.cmake). */
 extern const char wasm_aot_abi_text[];
 extern const char wasm_aot_numeric_text[];
+/* The SHA-256 of the engine sources the generated C depends on (aot.cmake). */
+extern const char wasm_aot_generator_id[];
 
 /* Canonical signature indices: out[t] is the first type index structurally
  * equal to type t (m->ntypes entries). The generated code and the loader

@@ -2,9 +2,10 @@
  * aot_build.c — turning a module's generated C into a shared object with the
  * system's C compiler, and the on-disk cache of built objects.
  *
- * An object is named by the SHA-256 of the compiler command and the C text,
- * so a cached object is reused exactly when building again would produce it,
- * whatever isorun version or module it came from. Loading an object runs its
+ * An object is named by the SHA-256 of the generator (the engine sources the
+ * C depends on, hashed at build time), the compiler command and the module's
+ * bytes: a cached object is reused exactly when building again would
+ * produce it, and finding it costs a hash of the module, not a translation. Loading an object runs its
  * code with the host's rights, so the cache directory must belong to the
  * user and be writable by no one else; objects are written under temporary
  * names and renamed into place, so concurrent builders never see a partial
@@ -257,16 +258,16 @@ isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *op
     if (!err && !make_dirs(dir))
         err = isr_error(ISORUN_ERR_NATIVE, "creating native code cache %s: %s", dir, strerror(errno));
     if (!err) err = check_private_dir(dir);
-    if (!err) err = wasm_aot_emit(m, &src);
 
     char key[65];
     char *final_path = NULL;
     if (!err) {
         isr_sha256 h;
         isr_sha256_init(&h);
+        isr_sha256_update(&h, wasm_aot_generator_id, strlen(wasm_aot_generator_id) + 1);
         for (int i = 0; i < nwords; i++) isr_sha256_update(&h, words[i], strlen(words[i]) + 1);
         for (size_t i = 0; i < N_CC_FLAGS; i++) isr_sha256_update(&h, cc_flags[i], strlen(cc_flags[i]) + 1);
-        isr_sha256_update(&h, src.data, src.len);
+        isr_sha256_update(&h, m->bytes, m->len);
         uint8_t digest[32];
         isr_sha256_final(&h, digest);
         hex(digest, 32, key);
@@ -278,8 +279,10 @@ isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *op
             err = isr_error_nomem();
         }
     }
-    if (!err && !usable_object(final_path))
-        err = compile_into_cache(dir, key, &src, words, nwords, opts->keep_source, final_path);
+    if (!err && !usable_object(final_path)) {
+        err = wasm_aot_emit(m, &src);
+        if (!err) err = compile_into_cache(dir, key, &src, words, nwords, opts->keep_source, final_path);
+    }
     isr_buf_free(&src);
     free(cc);
     free(dir);

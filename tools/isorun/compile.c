@@ -8,13 +8,14 @@
 
 #include "isorun.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static void print_help(void) {
-    printf("usage: isorun compile [--native-cache DIR] FILE.wasm...\n"
+    printf("usage: isorun compile [--native-cache DIR] [--keep-source] FILE.wasm...\n"
            "\n"
            "Translates each module to C, builds it with the system's C compiler ($ISORUN_CC,\n"
            "default cc) and keeps the result in the native code cache, where\n"
@@ -23,6 +24,7 @@ static void print_help(void) {
            "options:\n"
            "  --native-cache DIR       the cache (default $XDG_CACHE_HOME/isorun/native or\n"
            "                           ~/.cache/isorun/native; must be private to you)\n"
+           "  --keep-source            keep each generated C file beside its object (when built)\n"
            "  -h, --help               this text\n");
 }
 
@@ -34,12 +36,17 @@ static double now_seconds(void) {
 
 int compile_command(int argc, char **argv) {
     const char *cache = NULL;
+    bool keep_source = false;
     int first = 0;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *a = argv[first];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             print_help();
             return 0;
+        }
+        if (strcmp(a, "--keep-source") == 0) {
+            keep_source = true;
+            continue;
         }
         if (strcmp(a, "--native-cache") == 0 && first + 1 < argc) {
             cache = argv[++first];
@@ -55,7 +62,12 @@ int compile_command(int argc, char **argv) {
 
     /* No module cache: each file is built (or found on disk) and dropped. */
     isorun_runtime_config config = {
-        .module_cache_entries = 1, .native = true, .native_cache_dir = cache, .native_cc = getenv("ISORUN_CC")};
+        .module_cache_entries = 1,
+        .native = true,
+        .native_cache_dir = cache,
+        .native_cc = getenv("ISORUN_CC"),
+        .native_keep_source = keep_source,
+    };
     isorun_runtime *rt = NULL;
     isorun_error *err = isorun_runtime_new(&config, &rt);
     if (err) {
