@@ -66,6 +66,9 @@ done
 
 # Each engine: a column name and how to run a module ("$@" = FILE ARGS...).
 run_isorun() { "$ISORUN" run "$@"; }
+# The native tier, its objects built beforehand (below): the timings are of
+# running, as after `isorun compile`; the build times are printed apart.
+run_isorun-native() { "$ISORUN" run --native-cache "$OUT/native-cache" "$@"; }
 # --single-threaded-gc: Node 20.20 intermittently segfaults (exit 139) after
 # wordcount's run with V8's concurrent GC threads; single-threaded it does not.
 run_node() { node --no-warnings --single-threaded-gc "$BENCH/node-wasi.mjs" "$@"; }
@@ -73,9 +76,15 @@ run_wasm3() { wasm3 "$@"; }
 run_iwasm() { iwasm "$@"; }
 run_wasmtime() { wasmtime run "$@"; }
 
-ENGINES=(isorun node)
+ENGINES=(isorun isorun-native node)
 for optional in wasm3 iwasm wasmtime; do
     if command -v "$optional" >/dev/null 2>&1; then ENGINES+=("$optional"); fi
+done
+
+echo "== building native code (isorun compile; cached in $OUT/native-cache)" >&2
+mkdir -p "$OUT/native-cache" && chmod 700 "$OUT/native-cache"
+for name in "${PROGRAMS[@]}" hello lines lines_write; do
+    "$ISORUN" compile --native-cache "$OUT/native-cache" "$OUT/wasm/$name.wasm" | sed 's/^/   /' >&2
 done
 
 # ---- timing -----------------------------------------------------------------
@@ -111,8 +120,8 @@ geomean() { # numbers... ("-" skipped)
 declare -A RATIOS
 if ((${#PROGRAMS[@]})); then
 header=$(printf '%-10s %9s' benchmark native)
-for e in "${ENGINES[@]}"; do header+=$(printf ' %9s' "$e"); done
-for e in "${ENGINES[@]}"; do header+=$(printf ' %14s' "$e/native"); done
+for e in "${ENGINES[@]}"; do header+=$(printf ' %13s' "$e"); done
+for e in "${ENGINES[@]}"; do header+=$(printf ' %20s' "$e/native"); done
 header+="  checksums"
 MISMATCHES=""
 
@@ -126,9 +135,9 @@ for name in "${PROGRAMS[@]}"; do
     verdict=yes
     for e in "${ENGINES[@]}"; do
         t=$(best_time "$res.$e" "run_$e" "$OUT/wasm/$name.wasm")
-        line+=$(printf ' %9s' "$t")
+        line+=$(printf ' %13s' "$t")
         r=$(ratio "$t" "$native_t")
-        ratios+=$(printf ' %14s' "$r")
+        ratios+=$(printf ' %20s' "$r")
         RATIOS[$e]+=" $r"
         if [[ $t == fail* ]] || ! cmp -s "$res.native" "$res.$e"; then
             verdict=no
@@ -139,8 +148,8 @@ for name in "${PROGRAMS[@]}"; do
 done
 
 summary=$(printf '%-10s %9s' "geomean" "")
-for e in "${ENGINES[@]}"; do summary+=$(printf ' %9s' ""); done
-for e in "${ENGINES[@]}"; do summary+=$(printf ' %14s' "$(geomean "${RATIOS[$e]}")"); done
+for e in "${ENGINES[@]}"; do summary+=$(printf ' %13s' ""); done
+for e in "${ENGINES[@]}"; do summary+=$(printf ' %20s' "$(geomean "${RATIOS[$e]}")"); done
 echo "$summary"
 if [[ -n $MISMATCHES ]]; then
     echo "checksum mismatches:"
@@ -182,12 +191,12 @@ libs=$(ldd "$ISORUN" 2>/dev/null | awk '$1 ~ /^lib/ && $1 !~ /^lib(c|m)\.so/ { s
 
 HELLO_RUNS=50
 echo "start-up: hello.c, process start to exit, ms per run (mean of $HELLO_RUNS runs, best of $RUNS)"
-printf '  %-8s %8s %8s\n' "" wall cpu
+printf '  %-14s %8s %8s\n' "" wall cpu
 read -r w c <<<"$(loop_time $HELLO_RUNS "$OUT/native/hello")"
-printf '  %-8s %8s %8s\n' native "$w" "$c"
+printf '  %-14s %8s %8s\n' native "$w" "$c"
 for e in "${ENGINES[@]}"; do
     read -r w c <<<"$(loop_time $HELLO_RUNS "run_$e" "$OUT/wasm/hello.wasm")"
-    printf '  %-8s %8s %8s\n' "$e" "$w" "$c"
+    printf '  %-14s %8s %8s\n' "$e" "$w" "$c"
 done
 [[ -n $libs ]] && echo "  (isorun loads at start-up:$libs)"
 
@@ -206,7 +215,7 @@ for e in "${ENGINES[@]}"; do
         [[ $prog == lines_write ]] && label="fd_write per line (lines_write.c)"
         note=""
         cmp -s "$OUT/results/lines.native.cksum" "$OUT/results/$prog.$e.cksum" || note=" (output differs!)"
-        printf '  %-34s %-6s %6s (%sx; %sx its native)%s\n' "$label" "$e" "$t" "$(ratio "$t" "$native_printf")" \
+        printf '  %-34s %-13s %6s (%sx; %sx its native)%s\n' "$label" "$e" "$t" "$(ratio "$t" "$native_printf")" \
             "$(ratio "$t" "$native")" "$note"
     done
 done
