@@ -9,9 +9,10 @@
  *
  * A generated shared object exports one symbol, ISR_AOT_SYMBOL, of type
  * isr_aot_module_desc. Each defined function N of the module becomes
- *   - a typed C function f_N(ctx, params...) returning its result (or void,
- *     or writing several results through a trailing uint64_t *out), called
- *     directly by other generated functions and by call_indirect's fast path;
+ *   - a typed C function f_N(ctx, fuel, depth, params...) returning an
+ *     isr_aot_ret (its first result and the fuel left; several results are
+ *     also written through a trailing uint64_t *out), called directly by
+ *     other generated functions and by call_indirect's fast path;
  *   - an entry e_N(ctx, io) with arguments in io[0..nparams) and results
  *     written to io[0..nresults), for the engine.
  * Every value travels as a uint64_t slot, as in the interpreter (i32/f32 in
@@ -24,10 +25,16 @@
 
 /* Bumped whenever anything below or the meaning of generated code changes:
  * cached objects built for another version are never loaded. */
-#define ISR_AOT_ABI_VERSION 1u
-#define ISR_AOT_SYMBOL isorun_aot_module_v1
+#define ISR_AOT_ABI_VERSION 2u
+#define ISR_AOT_SYMBOL isorun_aot_module_v2
 
 typedef struct isr_aot_ctx isr_aot_ctx;
+
+/* What f_N returns: two registers on x86-64 and AArch64. */
+typedef struct isr_aot_ret {
+    uint64_t v;   /* the first result, or 0 */
+    int64_t fuel; /* fuel left */
+} isr_aot_ret;
 
 /* Leading members of the engine's wasm_memory. */
 typedef struct isr_aot_memory {
@@ -91,8 +98,11 @@ typedef struct isr_aot_api {
 /* One per instance of a natively compiled module; the engine's own state
  * follows it (aot_run.c). Generated code reads and writes only these. */
 struct isr_aot_ctx {
-    int64_t fuel;          /* remaining; INT64_MAX when fuel is not metered */
-    uint32_t depth;        /* wasm frames in use (shared count with the interpreter) */
+    /* Fuel left (INT64_MAX when not metered) and wasm frames in use, as of
+     * the last entry or call out of native code; in between they travel in
+     * f_N's arguments and results. */
+    int64_t fuel;
+    uint32_t depth;
     uint32_t max_depth;
     uintptr_t stack_limit; /* native frames must stay above this address */
     const int *interrupt;  /* nonzero: stop at the next check */

@@ -158,12 +158,15 @@ static size_t target_of(const wasm_cell *cells, size_t at) { return (size_t)((in
  * Signatures
  * ------------------------------------------------------------------------ */
 
-/* "uint64_t", "void" (no result) — several results go through an out array. */
-static const char *ret_type(const wasm_functype *ft) { return ft->nresults == 1 ? "uint64_t" : "void"; }
+/* Every f_N returns its first result (if any) and the remaining fuel, in two
+ * registers; several results go through an out array. Fuel and the frame
+ * depth travel as arguments, so a call touches no memory for them. */
+static const char *ret_type(const wasm_functype *ft) { return "isr_aot_ret"; }
 
-/* The parameter list of f_N: "isr_aot_ctx *ctx, uint64_t s0, ..." */
+/* The parameter list of f_N: "isr_aot_ctx *ctx, int64_t fuel_, uint32_t
+ * depth_, uint64_t s0, ..." */
 static void emit_params(emitter *e, const wasm_functype *ft, bool names) {
-    P(e, "isr_aot_ctx *ctx");
+    P(e, names ? "isr_aot_ctx *ctx, int64_t fuel_, uint32_t depth_" : "isr_aot_ctx *, int64_t, uint32_t");
     for (uint32_t i = 0; i < ft->nparams; i++) {
         if (names)
             P(e, ", uint64_t s%u", i);
@@ -184,17 +187,14 @@ static void emit_prototype(emitter *e, uint32_t func_index, bool names) {
  * to base..base+nresults, through `callee` (a C expression naming the typed
  * function). */
 static void emit_typed_call(emitter *e, const wasm_functype *ft, const char *callee, uint32_t base) {
-    if (ft->nresults > 1) P(e, "{ uint64_t r_[%u]; ", ft->nresults);
-    if (ft->nresults == 1) P(e, "s%u = ", base);
-    P(e, "%s(ctx", callee);
+    P(e, "{ ");
+    if (ft->nresults > 1) P(e, "uint64_t o_[%u]; ", ft->nresults);
+    P(e, "isr_aot_ret r_ = %s(ctx, fuel_, depth_", callee);
     for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", s%u", base + i);
-    if (ft->nresults > 1) {
-        P(e, ", r_);");
-        for (uint32_t i = 0; i < ft->nresults; i++) P(e, " s%u = r_[%u];", base + i, i);
-        P(e, " }");
-    } else {
-        P(e, ");");
-    }
+    P(e, "%s); fuel_ = r_.fuel;", ft->nresults > 1 ? ", o_" : "");
+    if (ft->nresults == 1) P(e, " s%u = r_.v;", base);
+    for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, " s%u = o_[%u];", base + i, i);
+    P(e, " }");
 }
 
 /* The same through the engine: io array, then `call_text` (a statement using
@@ -334,27 +334,27 @@ static void emit_goto(emitter *e, size_t target, bool charge, uint32_t cost) {
 static void emit_call(emitter *e, uint32_t func_index, uint32_t base) {
     const wasm_module *m = e->m;
     const wasm_functype *ft = wasm_module_func_type(m, func_index);
-    P(e, "OUT(); ");
     if (func_index < m->nfunc_imports) {
+        P(e, "OUT(); ");
         emit_io_call(e, ft, base, "ctx->api->call(ctx, %uu, io_, fidx_);", func_index);
+        P(e, " IN();");
     } else {
         char callee[32];
         snprintf(callee, sizeof callee, "f_%u", func_index);
         emit_typed_call(e, ft, callee, base);
     }
-    P(e, " IN();");
     emit_reload(e);
 }
 
 static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, uint32_t index_slot, uint32_t base) {
     const wasm_functype *ft = &e->m->types[type_index];
-    P(e, "{ OUT(); const isr_aot_table *t_ = ctx->tables[%u]; uint32_t i_ = U32(s%u); "
+    P(e, "{ const isr_aot_table *t_ = ctx->tables[%u]; uint32_t i_ = U32(s%u); "
          "const isr_aot_func *fr_ = i_ < t_->size ? (const isr_aot_func *)(uintptr_t)t_->elems[i_] : 0; "
          "if (fr_ && fr_->ctx == ctx && fr_->sig == %uu) { ",
       table, index_slot, e->canon[type_index]);
     /* The callee's typed C signature, from its wasm type. */
     char callee[512];
-    int n = snprintf(callee, sizeof callee, "((%s (*)(isr_aot_ctx *", ret_type(ft));
+    int n = snprintf(callee, sizeof callee, "((%s (*)(isr_aot_ctx *, int64_t, uint32_t", ret_type(ft));
     for (uint32_t i = 0; i < ft->nparams && n > 0 && (size_t)n < sizeof callee - 32; i++)
         n += snprintf(callee + n, sizeof callee - (size_t)n, ", uint64_t");
     if (n < 0 || (size_t)n >= sizeof callee - 32) {
@@ -365,8 +365,9 @@ static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, 
         emit_typed_call(e, ft, callee, base);
         P(e, " } else { ");
     }
+    P(e, "OUT(); ");
     emit_io_call(e, ft, base, "ctx->api->call_indirect(ctx, %uu, i_, %uu, io_, fidx_);", table, type_index);
-    P(e, " } IN();");
+    P(e, " IN(); }");
     emit_reload(e);
     P(e, " }");
 }
@@ -533,7 +534,7 @@ static isorun_error *emit_function(emitter *e, uint32_t def) {
     }
     if (e->has_memory)
         P(e, "    isr_aot_memory *const M_ = ctx->memory; uint8_t *mem = M_->data; uint64_t memsize = M_->size;\n");
-    P(e, "    int64_t fuel_ = ctx->fuel; const int *const intr_ = ctx->interrupt;\n");
+    P(e, "    const int *const intr_ = ctx->interrupt;\n");
     P(e, "    ENTER(%uu, %lluu);\n", code->fuel_cost, (unsigned long long)code->frame_slots * 8u + 1024u);
 
     bool ok = true;
@@ -549,16 +550,14 @@ static isorun_error *emit_function(emitter *e, uint32_t def) {
     free(target);
     if (!ok) return isr_error(ISORUN_ERR_NATIVE, "native code: function %u: untranslatable instruction", fidx);
 
-    P(e, "ret_:\n    OUT();\n    ctx->depth--;\n");
-    if (ft->nresults == 1) P(e, "    return s0;\n");
+    P(e, "ret_:\n");
     for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, "    out_[%u] = s%u;\n", i, i);
-    P(e, "}\n\n");
+    P(e, "    return (isr_aot_ret){%s, fuel_};\n}\n\n", ft->nresults == 1 ? "s0" : "0");
     /* The uniform entry for the engine. */
-    P(e, "static void e_%u(isr_aot_ctx *ctx, uint64_t *io) { ", fidx);
-    if (ft->nresults == 1) P(e, "io[0] = ");
-    P(e, "f_%u(ctx", fidx);
+    P(e, "static void e_%u(isr_aot_ctx *ctx, uint64_t *io) { isr_aot_ret r_ = f_%u(ctx, ctx->fuel, ctx->depth", fidx,
+      fidx);
     for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", io[%u]", i);
-    P(e, "%s); }\n\n", ft->nresults > 1 ? ", io" : "");
+    P(e, "%s); ctx->fuel = r_.fuel;%s }\n\n", ft->nresults > 1 ? ", io" : "", ft->nresults == 1 ? " io[0] = r_.v;" : "");
     return NULL;
 }
 
@@ -579,13 +578,13 @@ static void emit_prelude(emitter *e) {
           * before anything that may run other code or trap (OUT), and comes
           * back after it (IN): the decrement at back-edges must not be a
           * read-modify-write of memory, whose latency would bound every loop. */
-         "#define OUT() (ctx->fuel = fuel_)\n"
+         "#define OUT() (ctx->fuel = fuel_, ctx->depth = depth_)\n"
          "#define IN() (fuel_ = ctx->fuel)\n"
          "#define TRAP(code) (OUT(), ctx->api->trap(ctx, (code), fidx_))\n"
          "#define RELOAD() (mem = M_->data, memsize = M_->size)\n"
          "#define CHECK(cost) do { fuel_ -= (int64_t)(cost); if (ISR_UNLIKELY(fuel_ < 0 || "
          "__atomic_load_n(intr_, __ATOMIC_RELAXED))) { OUT(); ctx->api->poll(ctx, fidx_); IN(); } } while (0)\n"
-         "#define ENTER(cost, frame_bytes) do { if (ISR_UNLIKELY(++ctx->depth > ctx->max_depth || "
+         "#define ENTER(cost, frame_bytes) do { if (ISR_UNLIKELY(++depth_ > ctx->max_depth || "
          "(uintptr_t)__builtin_frame_address(0) < ctx->stack_limit + (frame_bytes))) "
          "TRAP(ISORUN_TRAP_STACK_EXHAUSTED); CHECK(cost); } while (0)\n\n");
 }
