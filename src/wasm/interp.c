@@ -468,17 +468,18 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     do_call:
         if (callee->code) {
             const wasm_code *code = callee->code;
+            const wasm_func *caller = cur;
+            cur = callee; /* a trap on entry (stack, fuel) names the callee, as in native code */
             if (ISR_UNLIKELY(depth >= max_depth || (size_t)(stack_end - args) < code->frame_slots))
                 TRAP(ISORUN_TRAP_STACK_EXHAUSTED);
             CHECK(code->fuel_cost);
             frames[depth].ret_pc = next_pc;
             frames[depth].fp = fp;
             frames[depth].inst = inst;
-            frames[depth].func = cur;
+            frames[depth].func = caller;
             depth++;
             fp = args;
             init_frame(code, fp);
-            cur = callee;
             pc = code->cells;
             if (callee->inst != inst) {
                 inst = callee->inst;
