@@ -123,7 +123,16 @@ static int serve_parsed(const serve_options *o) {
     st.links = calloc((size_t)o->ninstances, sizeof *st.links);
     st.ninstances = o->ninstances;
     int status = st.instances && st.links ? 0 : cli_error("out of memory");
-    isorun_error *err = status ? NULL : isorun_runtime_new(NULL, &st.rt);
+    /* The native tier is the runtime's setting, so all served instances share it. */
+    isorun_runtime_config rcfg = {.native_cc = getenv("ISORUN_CC")};
+    for (int i = 0; !status && i < o->ninstances; i++) {
+        const run_options *r = &o->instances[i].run;
+        if (i > 0 && r->native != rcfg.native)
+            status = cli_error("--native applies to every served instance: give it to all of them or to none");
+        rcfg.native = r->native;
+        if (r->native_cache) rcfg.native_cache_dir = r->native_cache;
+    }
+    isorun_error *err = status ? NULL : isorun_runtime_new(&rcfg, &st.rt);
     if (err) status = fail_with("runtime", err);
     for (int i = 0; !status && i < o->ninstances; i++) status = start_instance(&o->instances[i], &st, i);
     isorun_server_config cfg = {.workers = o->workers, .shutdown_grace_ns = o->grace_ns, .log = log_line};
