@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# native_tests.sh — the isorun command's native tier (`run --native`,
+# `run --native-cache DIR`, `compile`) against the interpreter.
+#
+#   native_tests.sh CASE ISORUN CLI_GUEST_DIR GUEST_DIR PROGRAMS_WASM_DIR PROGRAMS_SRC_DIR CACHE_DIR COUNTING_CC
+#
+# CACHE_DIR is the build tree's shared cache of native objects; cases that
+# need an empty or broken cache make their own. COUNTING_CC is a compiler
+# wrapper that appends a line to $ISORUN_TEST_CC_COUNTER per run. Exit 1 if
+# any check of the case failed, 77 when a guest it needs was not built.
+set -u
+
+CASE=$1
+ISORUN=$2
+G=$3        # tests/cli guests
+CORE=$4     # tests/guests
+PROGRAMS=$5 # tests/programs wasm builds
+SRC=$6      # tests/programs sources
+CACHE=$7
+COUNTING_CC=$8
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+FAILURES=0
+
+# run [--native] ARGS... : `isorun run ARGS` interpreted, or with
+# --native-cache CACHE inserted after `run`; stdin from RUN_STDIN; the
+# environment is clean but for PATH and RUN_ENV. Sets STATUS, and leaves
+# stdout and stderr in $TMP/out and $TMP/err.
+RUN_ENV=()
+RUN_STDIN=/dev/null
+run() {
+    local cmd=("$@")
+    env -i PATH="$PATH" "${RUN_ENV[@]}" "$ISORUN" "${cmd[@]}" >"$TMP/out" 2>"$TMP/err" <"$RUN_STDIN"
+    STATUS=$?
+    LAST="isorun ${cmd[*]}"
+}
+
+fail() {
+    echo "FAIL: $LAST"
+    echo "  $1"
+    echo "  status: $STATUS"
+    echo "  stdout: $(head -c 600 "$TMP/out" | sed '2,$s/^/          /')"
+    echo "  stderr: $(head -c 600 "$TMP/err" | sed '2,$s/^/          /')"
+    FAILURES=$((FAILURES + 1))
+}
+
+need() {
+    for f in "$@"; do
+        if [[ ! -f $f ]]; then
+            echo "SKIP: $f was not built (needs clang for wasm32-wasi and wabt)"
+            exit 77
+        fi
+    done
+}
+
+# both ARGS... : runs `isorun run ARGS` interpreted and then natively; the
+# exit status, stdout and stderr must be byte for byte the same. Leaves the
+# native run's in STATUS, $TMP/out, $TMP/err.
+both() {
+    run run "$@"
+    local interp_status=$STATUS
+    mv "$TMP/out" "$TMP/interp.out"
+    mv "$TMP/err" "$TMP/interp.err"
+    run run --native-cache "$CACHE" "$@"
+    [[ $STATUS == "$interp_status" ]] || fail "exit status $STATUS natively, $interp_status interpreted"
+    cmp -s "$TMP/out" "$TMP/interp.out" ||
+        fail "stdout differs from the interpreter's ($(wc -c <"$TMP/out") and $(wc -c <"$TMP/interp.out") bytes)"
+    cmp -s "$TMP/err" "$TMP/interp.err" || fail "stderr differs from the interpreter's: $(head -c 300 "$TMP/interp.err")"
+}
+
+expect_status() { [[ $STATUS == "$1" ]] || fail "expected exit status $1"; }
+expect_out_has_line() { grep -qxF -- "$1" "$TMP/out" || fail "expected a stdout line: $1"; }
+# One line on stderr, starting "isorun: ", matching the extended regex.
+expect_err_line() {
+    local lines
+    lines=$(wc -l <"$TMP/err")
+    [[ $lines == 1 ]] || fail "expected exactly one line on stderr, got $lines"
+    grep -qE -- "^isorun: " "$TMP/err" || fail "stderr must start with 'isorun: '"
+    grep -qE -- "$1" "$TMP/err" || fail "stderr must match: $1"
+}
+
+# ---- cases ------------------------------------------------------------------
+
+# The LZ77 + Huffman compressor: its self-test, and a real stream compressed
+# and decompressed, natively and interpreted.
+case_izip() {
+    need "$PROGRAMS/izip.wasm"
+    both "$PROGRAMS/izip.wasm" selftest 300000
+    expect_status 0
+    expect_out_has_line "all round trips ok"
+    for _ in 1 2 3; do cat "$SRC/izip.c" "$SRC/lisp.c" "$SRC/lisp/programs.lisp"; done >"$TMP/input"
+    head -c 100000 "$PROGRAMS/izip.wasm" >>"$TMP/input"
+    RUN_STDIN=$TMP/input
+    both "$PROGRAMS/izip.wasm" c
+    expect_status 0
+    cp "$TMP/out" "$TMP/packed"
+    (($(wc -c <"$TMP/packed") < $(wc -c <"$TMP/input") / 2)) || fail "compression did not halve the input"
+    RUN_STDIN=$TMP/packed
+    both "$PROGRAMS/izip.wasm" d
+    expect_status 0
+    cmp -s "$TMP/out" "$TMP/input" || fail "the native decompression is not the input"
+    # A cut stream: the same error and status in both tiers.
+    head -c 2000 "$TMP/packed" >"$TMP/cut"
+    RUN_STDIN=$TMP/cut
+    both "$PROGRAMS/izip.wasm" d
+    expect_status 1
+    RUN_STDIN=/dev/null
+}
+
+# The Lisp interpreter (a garbage collector, deep recursion) on its programs.
+case_lisp() {
+    need "$PROGRAMS/lisp.wasm"
+    RUN_STDIN=$SRC/lisp/programs.lisp
+    both "$PROGRAMS/lisp.wasm"
+    expect_status 0
+    expect_out_has_line "fib 18 = 2584"
+    expect_out_has_line "collections ran: #t"
+    echo '(display (car 5))' >"$TMP/bad.lisp"
+    RUN_STDIN=$TMP/bad.lisp
+    both "$PROGRAMS/lisp.wasm"
+    expect_status 1
+    RUN_STDIN=/dev/null
+}
+
+# Traps: status 134 and the same one-line message in both tiers.
+case_traps() {
+    need "$CORE/traps.wasm" "$G/cli_named_trap.wasm" "$G/cli_budget.wasm" "$CORE/start_trap.wasm"
+    both --invoke unreachable "$CORE/traps.wasm"
+    expect_status 134
+    expect_err_line "^isorun: trap: unreachable"
+    both --invoke div_s "$CORE/traps.wasm" 1 0
+    expect_status 134
+    expect_err_line "^isorun: trap: integer divide by zero"
+    both --invoke load "$CORE/traps.wasm" 70000
+    expect_status 134
+    expect_err_line "^isorun: trap: out of bounds memory access"
+    both --invoke call_slot "$CORE/traps.wasm" 1
+    expect_status 134
+    expect_err_line "^isorun: trap: indirect call type mismatch"
+    both --invoke boom "$G/cli_named_trap.wasm"
+    expect_status 134
+    expect_err_line "^isorun: trap: unreachable \(in function \\\$?explode\)$"
+    both --fuel 1000 --invoke spin "$G/cli_budget.wasm"
+    expect_status 134
+    expect_err_line "^isorun: trap: out of fuel"
+    both --max-stack 100 --invoke depth "$G/cli_budget.wasm" 1000
+    expect_status 134
+    expect_err_line "^isorun: trap: call stack exhausted"
+    both "$CORE/start_trap.wasm"
+    expect_status 134
+    # And values that come back.
+    both --fuel 1e9 --invoke count "$G/cli_budget.wasm" 100000
+    expect_status 0
+    [[ $(cat "$TMP/out") == 100000 ]] || fail "expected 100000"
+}
+
+# `isorun compile` builds ahead of time; `run` then finds the object and does
+# not run the compiler again (the same ISORUN_CC: it is part of the key).
+case_compile() {
+    need "$CORE/fib.wasm"
+    local cache=$TMP/cache counter=$TMP/cc-runs
+    RUN_ENV=(ISORUN_CC="$COUNTING_CC" ISORUN_TEST_CC_COUNTER="$counter")
+    run compile --native-cache "$cache" "$CORE/fib.wasm"
+    expect_status 0
+    grep -qE "^$CORE/fib.wasm: native code ready \([0-9.]+ s\)$" "$TMP/out" || fail "expected 'FILE: native code ready'"
+    [[ $(wc -l <"$counter" 2>/dev/null) == 1 ]] || fail "the compiler must have run once"
+    [[ $(stat -c %a "$cache") == 700 ]] || fail "the cache directory must be created private (0700)"
+    run run --native-cache "$cache" --invoke fib "$CORE/fib.wasm" 20
+    expect_status 0
+    [[ $(cat "$TMP/out") == 6765 ]] || fail "expected 6765"
+    [[ $(wc -l <"$counter") == 1 ]] || fail "run after compile must not run the compiler again"
+    run compile --native-cache "$cache" "$CORE/fib.wasm"
+    expect_status 0
+    [[ $(wc -l <"$counter") == 1 ]] || fail "compiling a built module again must not run the compiler"
+    RUN_ENV=()
+    # Bad input: not a module.
+    echo "not wasm" >"$TMP/text.wasm"
+    run compile --native-cache "$cache" "$TMP/text.wasm"
+    expect_status 125
+    expect_err_line "text.wasm"
+}
+
+# No usable compiler or cache: exit 125 with a line that says why.
+case_errors() {
+    need "$CORE/fib.wasm"
+    RUN_ENV=(HOME="$TMP/home" ISORUN_CC=/nonexistent)
+    run run --native --invoke fib "$CORE/fib.wasm" 10
+    expect_status 125
+    expect_err_line "/nonexistent"
+    grep -q "C compiler" "$TMP/err" || fail "the message must say a C compiler is needed"
+    run compile --native-cache "$TMP/cache" "$CORE/fib.wasm"
+    expect_status 125
+    expect_err_line "/nonexistent"
+    # The default cache is under $HOME, created private.
+    RUN_ENV=(HOME="$TMP/home")
+    run run --native --invoke fib "$CORE/fib.wasm" 10
+    expect_status 0
+    [[ $(cat "$TMP/out") == 55 ]] || fail "expected 55"
+    [[ -d $TMP/home/.cache/isorun/native ]] || fail "expected the default cache in \$HOME/.cache/isorun/native"
+    # A cache directory others may write to is refused.
+    mkdir "$TMP/open" && chmod 0777 "$TMP/open"
+    RUN_ENV=()
+    run run --native-cache "$TMP/open" --invoke fib "$CORE/fib.wasm" 10
+    expect_status 125
+    expect_err_line "$TMP/open.*writable by no one else"
+    # Neither HOME nor XDG_CACHE_HOME: no default cache.
+    run run --native --invoke fib "$CORE/fib.wasm" 10
+    expect_status 125
+    expect_err_line "cache directory"
+}
+
+if ! declare -F "case_$CASE" >/dev/null; then
+    echo "native_tests.sh: no case named $CASE" >&2
+    exit 2
+fi
+"case_$CASE"
+if ((FAILURES)); then
+    echo "$FAILURES check(s) failed"
+    exit 1
+fi
+echo "ok"
