@@ -23,14 +23,15 @@ static isorun_extern_kind extern_kind(wasm_externkind k) {
 /* Points info->type into kinds[*used...] and fills it from t. Types the API
  * cannot pass (v128, references) show as ISORUN_KIND_COUNT_. */
 static void fill_functype(isorun_functype *out, const wasm_functype *t, isorun_kind *kinds, size_t *used) {
-    isorun_kind *k = kinds + *used;
     size_t n = (size_t)t->nparams + t->nresults;
+    /* kinds is NULL when every signature is () -> (): no pointer arithmetic on it then. */
+    isorun_kind *k = n ? kinds + *used : NULL;
     for (size_t i = 0; i < n; i++)
         if (!isr_kind_of_valtype(t->types[i], &k[i])) k[i] = ISORUN_KIND_COUNT_;
     out->nparams = t->nparams;
     out->nresults = t->nresults;
     out->params = k;
-    out->results = k + t->nparams;
+    out->results = n ? k + t->nparams : NULL;
     *used += n;
 }
 

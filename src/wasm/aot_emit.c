@@ -80,8 +80,15 @@ static bool build_handler_map(emitter *e) {
     const void *const *table = wasm_interp_handlers();
     e->handlers = malloc(WASM_IOP_COUNT_ * sizeof *e->handlers);
     if (!e->handlers) return false;
-    for (unsigned op = 0; op < WASM_IOP_COUNT_; op++) e->handlers[op] = (handler_entry){table[op], (uint16_t)op};
-    e->nhandlers = WASM_IOP_COUNT_;
+    /* Special wasm opcodes are never emitted (the compiler lowers them to
+     * internal instructions) and share one "bad" handler, which a compiler
+     * may merge with an identical body (clang merges it with UNREACHABLE's):
+     * leave them out. Other handlers that share an address have identical
+     * code, so either name translates the same. */
+    size_t n = 0;
+    for (unsigned op = 0; op < WASM_IOP_COUNT_; op++)
+        if (op >= WASM_OP_COUNT_ || wasm_opinfos[op].numeric) e->handlers[n++] = (handler_entry){table[op], (uint16_t)op};
+    e->nhandlers = n;
     qsort(e->handlers, e->nhandlers, sizeof *e->handlers, cmp_handler);
     return true;
 }

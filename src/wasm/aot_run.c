@@ -66,7 +66,9 @@ static _Noreturn void unwind(wasm_aot_instance *ai, isorun_error *err) {
     longjmp(*ai->unwind, 1);
 }
 
-static _Noreturn void svc_trap(isr_aot_ctx *ctx, int code, uint32_t func) {
+/* __attribute__((noreturn)) as in isr_aot_api: clang will not convert a
+ * _Noreturn function to that pointer type. */
+__attribute__((noreturn)) static void svc_trap(isr_aot_ctx *ctx, int code, uint32_t func) {
     wasm_aot_instance *ai = of(ctx);
     char buf[32];
     unwind(ai, isr_trap((isorun_trap_code)code, "in function %s", wasm_func_label(ai->inst, func, buf, sizeof buf)));
@@ -87,7 +89,7 @@ static void svc_poll(isr_aot_ctx *ctx, uint32_t func) {
  * fuel while it runs, and errors end the activation. */
 static void call_function(wasm_aot_instance *ai, const wasm_func *f, uint64_t *io, uint32_t func) {
     wasm_store *s = ai->inst->store;
-    if (!f->code) { /* host functions (and other instances' native code) cost one unit, as in interp.c */
+    if (!f->code && !f->native) { /* host functions cost one unit, as in interp.c; native code charges its own entry */
         ai->abi.fuel -= 1;
         if (ai->abi.fuel < 0 || atomic_load_explicit((const atomic_int *)ai->abi.interrupt, memory_order_relaxed))
             svc_poll(&ai->abi, func);
@@ -226,11 +228,14 @@ static void set_stack_limit(wasm_aot_instance *ai) {
         pthread_attr_destroy(&attr);
     }
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    if (!lo || size <= HOST_STACK_RESERVE || here <= (uintptr_t)lo + HOST_STACK_RESERVE) {
-        /* Unknown bounds: allow a modest depth below this frame. */
-        ai->abi.stack_limit = here > (1u << 20) ? here - (1u << 20) : 0;
+    if (lo && size) {
+        /* Small stacks (a 128 KiB thread) keep half for the host. A frame
+         * already below the limit traps at once: there is no room. */
+        size_t reserve = size / 2 < HOST_STACK_RESERVE ? size / 2 : HOST_STACK_RESERVE;
+        ai->abi.stack_limit = (uintptr_t)lo + reserve;
     } else {
-        ai->abi.stack_limit = (uintptr_t)lo + HOST_STACK_RESERVE;
+        /* Unknown bounds (never on Linux): a modest depth below this frame. */
+        ai->abi.stack_limit = here > HOST_STACK_RESERVE ? here - HOST_STACK_RESERVE : 0;
     }
     ai->stack_thread = self;
     ai->stack_known = true;

@@ -591,6 +591,17 @@ static void test_native_stack_limit(void) {
     pthread_attr_destroy(&attr);
     CHECK_TRAPPED(&thread_run.endless, ISORUN_TRAP_STACK_EXHAUSTED);
     CHECK_RETURNED(&thread_run.after, 1000);
+    /* Threads smaller than the room kept for host functions (256 KiB) keep
+     * half of theirs; deeper recursion still traps instead of overflowing. */
+    for (size_t kib = 128; kib <= 256; kib += 128) {
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, kib * 1024u);
+        stack_run small_run = {0};
+        REQUIRE(pthread_create(&thread, &attr, stack_probe_thread, &small_run) == 0);
+        pthread_join(thread, NULL);
+        pthread_attr_destroy(&attr);
+        CHECK_TRAPPED(&small_run.endless, ISORUN_TRAP_STACK_EXHAUSTED);
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -783,33 +794,34 @@ static void test_cross_instance(void) {
     CHECK_RETURNED(&n[13], 3);
 }
 
-/* Fuel across instances: native code calling into an interpreted instance
- * (directly, and through the shared table) must leave, for every budget,
- * the same outcome and fuel as when both are interpreted. (Calls into a
- * native function from another instance are left out: they are charged one
- * unit more than in the interpreter, as the host call they look like.) */
+/* Fuel across instances: whichever tier each of the two instances runs in,
+ * calls between them (directly, and through the shared table) leave, for
+ * every budget, the same outcome and fuel as when both are interpreted. */
 static void test_cross_instance_fuel(void) {
     static const pair_case fuel_cases[] = {{false, "direct", {5}}, {false, "indirect_lib", {6}}};
+    static const int tiers[3][2] = {{INTERP, NATIVE}, {NATIVE, INTERP}, {NATIVE, NATIVE}}; /* {lib, app} */
     for (size_t i = 0; i < sizeof fuel_cases / sizeof fuel_cases[0]; i++) {
         const pair_case *c = &fuel_cases[i];
-        pair both_interp = pair_new(INTERP, INTERP), native_caller = pair_new(INTERP, NATIVE);
-        wasm_store_set_fuel(both_interp.store, true, 100000);
-        outcome full = call_export(both_interp.store, both_interp.app, c->name, c->args);
-        REQUIRE(full.code == ISORUN_ERR_OK);
-        const uint64_t need = 100000 - full.fuel_left;
-        int mismatches = 0;
-        for (uint64_t budget = 0; budget <= need + 2 && mismatches < 5; budget++) {
-            wasm_store_set_fuel(both_interp.store, true, budget);
-            wasm_store_set_fuel(native_caller.store, true, budget);
-            outcome a = call_export(both_interp.store, both_interp.app, c->name, c->args);
-            outcome b = call_export(native_caller.store, native_caller.app, c->name, c->args);
-            char what[96];
-            snprintf(what, sizeof what, "native consumer, interpreted provider: %s with fuel %" PRIu64, c->name,
-                     budget);
-            if (!CHECK_SAME(&a, &b, true, what)) mismatches++;
+        for (size_t k = 0; k < 3; k++) {
+            pair both_interp = pair_new(INTERP, INTERP), other = pair_new(tiers[k][0], tiers[k][1]);
+            wasm_store_set_fuel(both_interp.store, true, 100000);
+            outcome full = call_export(both_interp.store, both_interp.app, c->name, c->args);
+            REQUIRE(full.code == ISORUN_ERR_OK);
+            const uint64_t need = 100000 - full.fuel_left;
+            int mismatches = 0;
+            for (uint64_t budget = 0; budget <= need + 2 && mismatches < 5; budget++) {
+                wasm_store_set_fuel(both_interp.store, true, budget);
+                wasm_store_set_fuel(other.store, true, budget);
+                outcome a = call_export(both_interp.store, both_interp.app, c->name, c->args);
+                outcome b = call_export(other.store, other.app, c->name, c->args);
+                char what[128];
+                snprintf(what, sizeof what, "%s provider, %s consumer: %s with fuel %" PRIu64,
+                         tier_names[tiers[k][0]], tier_names[tiers[k][1]], c->name, budget);
+                if (!CHECK_SAME(&a, &b, true, what)) mismatches++;
+            }
+            wasm_store_free(both_interp.store);
+            wasm_store_free(other.store);
         }
-        wasm_store_free(both_interp.store);
-        wasm_store_free(native_caller.store);
     }
 }
 
