@@ -19,7 +19,8 @@ SRC=$6      # tests/programs sources
 CACHE=$7
 COUNTING_CC=$8
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+SERVER_PID= # a server a case started, stopped on any exit
+trap '[[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 FAILURES=0
 
 # run [--native] ARGS... : `isorun run ARGS` interpreted, or with
@@ -207,6 +208,59 @@ case_errors() {
     run run --native --invoke fib "$CORE/fib.wasm" 10
     expect_status 125
     expect_err_line "cache directory"
+}
+
+# `isorun serve --native-cache`: a provider served natively answers a
+# consumer linked to it remotely (native too) exactly as the interpreted
+# pair does; --native for only some served instances is refused.
+case_serve() {
+    need "$CORE/stats_provider.wasm" "$CORE/report.wasm"
+    mkdir "$TMP/data"
+    seq 1 1000 >"$TMP/data/numbers.txt"
+    local mode
+    for mode in interp native; do
+        local flags=()
+        # A cache of its own: afterwards it must hold both modules' objects.
+        [[ $mode == native ]] && mkdir -m 700 "$TMP/ncache" && flags=(--native-cache "$TMP/ncache")
+        "$ISORUN" serve --listen tcp://127.0.0.1:0 "${flags[@]}" "$CORE/stats_provider.wasm" --as stats \
+            2>"$TMP/serve-$mode.log" &
+        local pid=$! address="" tries
+        SERVER_PID=$pid
+        for ((tries = 0; tries < 200; tries++)); do
+            address=$(grep -oE 'tcp://127\.0\.0\.1:[0-9]+' "$TMP/serve-$mode.log" 2>/dev/null | head -n 1)
+            [[ -n $address ]] && break
+            sleep 0.05
+        done
+        if [[ -z $address ]]; then
+            LAST="isorun serve ($mode)"
+            fail "the server did not start: $(cat "$TMP/serve-$mode.log")"
+            kill "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+            continue
+        fi
+        run run "${flags[@]}" --dir "$TMP/data::/data" --link "example:stats/ops=$address/stats" \
+            "$CORE/report.wasm" /data/numbers.txt /data/report.txt
+        expect_status 0
+        cp "$TMP/out" "$TMP/out-$mode"
+        mv "$TMP/data/report.txt" "$TMP/report-$mode.txt"
+        kill -INT "$pid"
+        wait "$pid"
+        STATUS=$?
+        SERVER_PID=
+        LAST="isorun serve ($mode) after SIGINT"
+        expect_status 0
+    done
+    cmp -s "$TMP/out-interp" "$TMP/out-native" || { LAST="serve + run"; fail "native and interpreted output differ"; }
+    local objects
+    objects=$(find "$TMP/ncache" -name '*.so' | wc -l)
+    ((objects == 2)) || { LAST="serve + run"; fail "expected 2 native objects (provider, consumer), found $objects"; }
+    cmp -s "$TMP/report-interp.txt" "$TMP/report-native.txt" ||
+        { LAST="serve + run"; fail "native and interpreted reports differ"; }
+    grep -q "mean=" "$TMP/report-native.txt" || { LAST="serve + run"; fail "no report written"; }
+    run serve --listen tcp://127.0.0.1:0 --native-cache "$CACHE" "$CORE/stats_provider.wasm" --as a \
+        "$CORE/stats_provider.wasm" --as b
+    expect_status 125
+    expect_err_line "--native applies to every served instance"
 }
 
 if ! declare -F "case_$CASE" >/dev/null; then
