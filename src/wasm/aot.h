@@ -23,8 +23,10 @@ extern const char wasm_aot_generator_id[];
  * must agree on them, so both use this. */
 isorun_error *wasm_aot_canonical_types(const wasm_module *m, uint32_t **out);
 
-/* aot_emit.c: appends the C translation of m's defined functions to out. */
-isorun_error *wasm_aot_emit(const wasm_module *m, isr_buf *out);
+/* aot_emit.c: the C translation of m's defined functions, split over
+ * nchunks files (out[0..nchunks), appended to) that compile separately and
+ * link into one object; file 0 holds the descriptor. */
+isorun_error *wasm_aot_emit(const wasm_module *m, size_t nchunks, isr_buf *out);
 
 /* A loaded native object for one module (shared by its instances). */
 typedef struct wasm_aot_code {

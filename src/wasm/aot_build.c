@@ -32,10 +32,14 @@ extern char **environ;
  * -ffp-contract=off forbids fusing a*b+c, which would change results, and
  * -fsignaling-nans forbids folding x*1 or x-0 to x, which would let a
  * signalling NaN through unquieted. */
-static const char *const cc_flags[] = {"-std=gnu11", "-O2", "-fPIC", "-shared", "-fwrapv", "-fno-strict-aliasing",
+static const char *const cc_flags[] = {"-std=gnu11", "-O2", "-fPIC", "-fwrapv", "-fno-strict-aliasing",
                                        "-ffp-contract=off", "-fsignaling-nans", "-fno-math-errno", "-fvisibility=hidden", "-w"};
 #define N_CC_FLAGS (sizeof cc_flags / sizeof cc_flags[0])
 #define MAX_CC_WORDS 16
+#define MAX_CHUNKS 16u
+/* Code cells (see iops.h) below which splitting a module does not pay: a C
+ * compiler run costs ~25 ms before any work, and the prelude is parsed per file. */
+#define CELLS_PER_CHUNK 4000u
 
 /* Splits the compiler command at spaces into words (pointing into buf). */
 static int split_command(char *buf, char **words, int max) {
@@ -117,51 +121,71 @@ static bool write_all(int fd, const uint8_t *p, size_t n) {
     return true;
 }
 
-/* Runs argv; its stdout and stderr are collected (first 4 KiB) into *output. */
-static isorun_error *run_compiler(char *const argv[], char output[4096]) {
-    output[0] = 0;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return isr_error(ISORUN_ERR_NATIVE, "pipe: %s", strerror(errno));
+static char *path_join(const char *dir, const char *name) {
+    isr_buf b = {0};
+    if (!isr_buf_printf(&b, "%s/%s", dir, name) || !isr_buf_append(&b, "", 1)) {
+        isr_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+/* One run of the compiler, its stdout and stderr going to a temporary file
+ * (several run at once, so none may block on a full pipe). */
+typedef struct cc_run {
+    pid_t pid;
+    int out_fd; /* the output file, unlinked already */
+} cc_run;
+
+static isorun_error *spawn_compiler(char *const argv[], const char *dir, cc_run *run) {
+    run->pid = 0;
+    run->out_fd = -1;
+    char *out_path = path_join(dir, "cc-output.XXXXXX");
+    if (!out_path) return isr_error_nomem();
+    run->out_fd = mkstemp(out_path);
+    if (run->out_fd >= 0) unlink(out_path);
+    free(out_path);
+    if (run->out_fd < 0) return isr_error(ISORUN_ERR_NATIVE, "creating a file in %s: %s", dir, strerror(errno));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawn_file_actions_adddup2(&fa, run->out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, run->out_fd, 2);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int rc = posix_spawnp(&run->pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        return isr_error(ISORUN_ERR_NATIVE,
-                         "native code needs a C compiler: running %s failed: %s (install gcc, or name another "
-                         "compiler)",
-                         argv[0], strerror(rc));
+    if (rc == 0) return NULL;
+    run->pid = 0;
+    return isr_error(ISORUN_ERR_NATIVE,
+                     "native code needs a C compiler: running %s failed: %s (install gcc, or name another compiler)",
+                     argv[0], strerror(rc));
+}
+
+/* Waits for a run; an error quotes the first lines of what it printed. */
+static isorun_error *finish_compiler(cc_run *run, const char *name) {
+    isorun_error *err = NULL;
+    if (run->pid > 0) {
+        int status;
+        while (waitpid(run->pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            char output[4096];
+            ssize_t n = pread(run->out_fd, output, sizeof output - 1, 0);
+            output[n > 0 ? n : 0] = 0;
+            /* The first lines say what went wrong; the rest is usually more of it. */
+            char *cut = output;
+            for (int lines = 0; cut && lines < 5; lines++) cut = strchr(cut + (lines ? 1 : 0), '\n');
+            if (cut) *cut = 0;
+            if (WIFEXITED(status))
+                err = isr_error(ISORUN_ERR_NATIVE, "%s failed (exit status %d): %s", name, WEXITSTATUS(status), output);
+            else
+                err = isr_error(ISORUN_ERR_NATIVE, "%s was killed by signal %d", name,
+                                WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        }
     }
-    size_t used = 0;
-    char chunk[1024];
-    for (;;) {
-        ssize_t r = read(fds[0], chunk, sizeof chunk);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        size_t take = (size_t)r < 4095 - used ? (size_t)r : 4095 - used;
-        memcpy(output + used, chunk, take);
-        used += take;
-    }
-    output[used] = 0;
-    close(fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return isr_error(ISORUN_ERR_NATIVE, "waiting for %s: %s", argv[0], strerror(errno));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return NULL;
-    /* The first lines say what went wrong; the rest is usually more of it. */
-    char *cut = output;
-    for (int lines = 0; cut && lines < 5; lines++) cut = strchr(cut + (lines ? 1 : 0), '\n');
-    if (cut) *cut = 0;
-    if (WIFEXITED(status))
-        return isr_error(ISORUN_ERR_NATIVE, "%s failed (exit status %d): %s", argv[0], WEXITSTATUS(status), output);
-    return isr_error(ISORUN_ERR_NATIVE, "%s was killed by signal %d", argv[0],
-                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    if (run->out_fd >= 0) close(run->out_fd);
+    run->pid = 0;
+    run->out_fd = -1;
+    return err;
 }
 
 /* ------------------------------------------------------------------------
@@ -174,78 +198,125 @@ static void hex(const uint8_t *d, size_t n, char *out) {
     out[2 * n] = 0;
 }
 
-static char *path_join(const char *dir, const char *name) {
-    isr_buf b = {0};
-    if (!isr_buf_printf(&b, "%s/%s", dir, name) || !isr_buf_append(&b, "", 1)) {
-        isr_buf_free(&b);
-        return NULL;
-    }
-    return (char *)b.data;
-}
-
-/* Writes the C into a fresh temporary file of dir; *c_path and *o_path (a
- * placeholder for the object, also created) are malloc'd. */
-static isorun_error *make_temporaries(const char *dir, const char *key, const isr_buf *src, char **c_path,
-                                      char **o_path) {
+/* A fresh temporary file in dir named KEY.XXXXXX.SUFFIX holding data (or
+ * empty); its name in *path (malloc'd). */
+static isorun_error *make_temporary(const char *dir, const char *key, const char *suffix, const isr_buf *data,
+                                    char **path) {
     char name[128];
-    snprintf(name, sizeof name, "%s.XXXXXX.c", key);
-    *c_path = path_join(dir, name);
-    snprintf(name, sizeof name, "%s.XXXXXX.so", key);
-    *o_path = path_join(dir, name);
-    if (!*c_path || !*o_path) return isr_error_nomem();
-    int cfd = mkstemps(*c_path, 2);
-    if (cfd < 0) return isr_error(ISORUN_ERR_NATIVE, "creating %s: %s", *c_path, strerror(errno));
-    bool ok = write_all(cfd, src->data, src->len);
-    close(cfd);
-    if (!ok) return isr_error(ISORUN_ERR_NATIVE, "writing %s: %s", *c_path, strerror(errno));
-    int ofd = mkstemps(*o_path, 3);
-    if (ofd < 0) return isr_error(ISORUN_ERR_NATIVE, "creating %s: %s", *o_path, strerror(errno));
-    close(ofd);
+    snprintf(name, sizeof name, "%s.XXXXXX%s", key, suffix);
+    *path = path_join(dir, name);
+    if (!*path) return isr_error_nomem();
+    int fd = mkstemps(*path, (int)strlen(suffix));
+    if (fd < 0) {
+        isorun_error *err = isr_error(ISORUN_ERR_NATIVE, "creating %s: %s", *path, strerror(errno));
+        free(*path);
+        *path = NULL;
+        return err;
+    }
+    bool ok = !data || write_all(fd, data->data, data->len);
+    close(fd);
+    if (!ok) return isr_error(ISORUN_ERR_NATIVE, "writing %s: %s", *path, strerror(errno));
     return NULL;
 }
 
-static isorun_error *compile_into_cache(const char *dir, const char *key, const isr_buf *src, char **words,
-                                        int nwords, bool keep_source, const char *final_path) {
-    char *c_path = NULL, *o_path = NULL;
-    isorun_error *err = make_temporaries(dir, key, src, &c_path, &o_path);
-    if (!err) {
-        char *argv[MAX_CC_WORDS + N_CC_FLAGS + 6];
-        int n = 0;
-        for (int i = 0; i < nwords; i++) argv[n++] = words[i];
-        for (size_t i = 0; i < N_CC_FLAGS; i++) argv[n++] = (char *)cc_flags[i];
-        argv[n++] = "-o";
-        argv[n++] = o_path;
-        argv[n++] = c_path;
-        argv[n++] = "-lm";
-        argv[n] = NULL;
-        char output[4096];
-        err = run_compiler(argv, output);
-        if (!err && chmod(o_path, 0700) != 0)
-            err = isr_error(ISORUN_ERR_NATIVE, "chmod %s: %s", o_path, strerror(errno));
-        if (!err && rename(o_path, final_path) != 0)
-            err = isr_error(ISORUN_ERR_NATIVE, "renaming %s: %s", o_path, strerror(errno));
+/* The compiler command with the flags, then `extra` (NULL-terminated). */
+static void compiler_argv(char **words, int nwords, char *const *extra, char **argv) {
+    int n = 0;
+    for (int i = 0; i < nwords; i++) argv[n++] = words[i];
+    for (size_t i = 0; i < N_CC_FLAGS; i++) argv[n++] = (char *)cc_flags[i];
+    while (*extra) argv[n++] = *extra++;
+    argv[n] = NULL;
+}
+
+/* Builds the object from nchunks C files: one compiler run when there is one
+ * file; otherwise all files compile at once (-c), then one run links them. */
+static isorun_error *build_object(const char *dir, const char *key, const isr_buf *src, size_t nchunks,
+                                  char **words, int nwords, char **c_paths, char **o_paths, const char *so_path) {
+    isorun_error *err = NULL;
+    for (size_t c = 0; c < nchunks && !err; c++) {
+        err = make_temporary(dir, key, ".c", &src[c], &c_paths[c]);
+        if (!err && nchunks > 1) err = make_temporary(dir, key, ".o", NULL, &o_paths[c]);
     }
-    if (o_path) unlink(o_path); /* gone already after a successful rename */
-    if (c_path) {
-        char *kept = keep_source && !err ? path_join(dir, key) : NULL;
-        isr_buf name = {0};
-        if (kept && isr_buf_printf(&name, "%s.c", kept) && isr_buf_append(&name, "", 1))
-            rename(c_path, (char *)name.data);
-        else
-            unlink(c_path);
-        isr_buf_free(&name);
-        free(kept);
+    if (err) return err;
+    char *argv[MAX_CC_WORDS + N_CC_FLAGS + MAX_CHUNKS + 8];
+    if (nchunks == 1) {
+        char *extra[] = {"-shared", "-o", (char *)so_path, c_paths[0], "-lm", NULL};
+        compiler_argv(words, nwords, extra, argv);
+        cc_run run;
+        err = spawn_compiler(argv, dir, &run);
+        isorun_error *done = finish_compiler(&run, words[0]);
+        return err ? (isorun_error_free(done), err) : done;
     }
-    free(c_path);
-    free(o_path);
+    cc_run runs[MAX_CHUNKS];
+    size_t started = 0;
+    for (; started < nchunks && !err; started++) {
+        char *extra[] = {"-c", "-o", o_paths[started], c_paths[started], NULL};
+        compiler_argv(words, nwords, extra, argv);
+        err = spawn_compiler(argv, dir, &runs[started]);
+    }
+    for (size_t c = 0; c < started; c++) { /* every child is waited for, whatever failed */
+        isorun_error *e = finish_compiler(&runs[c], words[0]);
+        if (!err) err = e;
+        else isorun_error_free(e);
+    }
+    if (err) return err;
+    char *extra[MAX_CHUNKS + 5];
+    size_t k = 0;
+    extra[k++] = "-shared";
+    extra[k++] = "-o";
+    extra[k++] = (char *)so_path;
+    for (size_t c = 0; c < nchunks; c++) extra[k++] = o_paths[c];
+    extra[k++] = "-lm";
+    extra[k] = NULL;
+    compiler_argv(words, nwords, extra, argv);
+    cc_run run;
+    err = spawn_compiler(argv, dir, &run);
+    isorun_error *done = finish_compiler(&run, words[0]);
+    return err ? (isorun_error_free(done), err) : done;
+}
+
+static isorun_error *compile_into_cache(const char *dir, const char *key, const isr_buf *src, size_t nchunks,
+                                        char **words, int nwords, bool keep_source, const char *final_path) {
+    char *c_paths[MAX_CHUNKS] = {0}, *o_paths[MAX_CHUNKS] = {0}, *so_path = NULL;
+    isorun_error *err = make_temporary(dir, key, ".so", NULL, &so_path);
+    if (!err) err = build_object(dir, key, src, nchunks, words, nwords, c_paths, o_paths, so_path);
+    if (!err && chmod(so_path, 0700) != 0) err = isr_error(ISORUN_ERR_NATIVE, "chmod %s: %s", so_path, strerror(errno));
+    if (!err && rename(so_path, final_path) != 0)
+        err = isr_error(ISORUN_ERR_NATIVE, "renaming %s: %s", so_path, strerror(errno));
+    if (so_path) unlink(so_path); /* gone already after a successful rename */
+    for (size_t c = 0; c < nchunks; c++) {
+        if (o_paths[c]) unlink(o_paths[c]);
+        if (!c_paths[c]) continue;
+        isr_buf kept = {0};
+        bool named = nchunks > 1 ? isr_buf_printf(&kept, "%s/%s.%zu.c", dir, key, c)
+                                 : isr_buf_printf(&kept, "%s/%s.c", dir, key);
+        bool keep = keep_source && !err && named && isr_buf_append(&kept, "", 1);
+        if (!(keep && rename(c_paths[c], (char *)kept.data) == 0)) unlink(c_paths[c]);
+        isr_buf_free(&kept);
+        free(c_paths[c]);
+        free(o_paths[c]);
+    }
+    free(so_path);
     return err;
+}
+
+/* How many C files to split a module into: one per CPU, but only for
+ * modules big enough that compiling in parallel beats the extra runs. */
+static size_t chunk_count(const wasm_module *m) {
+    uint64_t cells = 0;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) cells += m->func_defs[i].code.ncells;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t n = cells / CELLS_PER_CHUNK;
+    if (cpus > 0 && n > (uint64_t)cpus) n = (uint64_t)cpus;
+    if (n > MAX_CHUNKS) n = MAX_CHUNKS;
+    return n ? (size_t)n : 1;
 }
 
 isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *opts, char **path_out) {
     *path_out = NULL;
     char *cc = strdup(opts->cc && opts->cc[0] ? opts->cc : "cc");
     char *dir = opts->cache_dir ? strdup(opts->cache_dir) : default_cache_dir();
-    isr_buf src = {0};
+    isr_buf src[MAX_CHUNKS] = {{0}};
     isorun_error *err = NULL;
     char *words[MAX_CC_WORDS];
     int nwords = 0;
@@ -280,10 +351,11 @@ isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *op
         }
     }
     if (!err && !usable_object(final_path)) {
-        err = wasm_aot_emit(m, &src);
-        if (!err) err = compile_into_cache(dir, key, &src, words, nwords, opts->keep_source, final_path);
+        size_t nchunks = chunk_count(m);
+        err = wasm_aot_emit(m, nchunks, src);
+        if (!err) err = compile_into_cache(dir, key, src, nchunks, words, nwords, opts->keep_source, final_path);
     }
-    isr_buf_free(&src);
+    for (size_t c = 0; c < MAX_CHUNKS; c++) isr_buf_free(&src[c]);
     free(cc);
     free(dir);
     if (err) {

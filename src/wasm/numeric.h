@@ -8,14 +8,19 @@
  * free of undefined behaviour for every operand value).
  *
  * Users provide TRAP(code) for WASM_TRUNC_CHECK, and the operand readers the
- * lists name: U32, S32, U64, S64, F32, F64 (slot -> typed value).
+ * lists name: U32, S32, U64, S64, F32, F64 (slot -> typed value). Defining
+ * WASM_NUMERIC_FREESTANDING skips <math.h> and <string.h>: the generated C
+ * maps the few functions used to compiler builtins instead, since parsing
+ * those headers was most of the C compiler's time on small modules.
  */
 #ifndef ISORUN_WASM_NUMERIC_H
 #define ISORUN_WASM_NUMERIC_H
 
-#include <math.h>
 #include <stdint.h>
+#ifndef WASM_NUMERIC_FREESTANDING
+#include <math.h>
 #include <string.h>
+#endif
 
 static inline float f32_of(uint64_t s) {
     uint32_t b = (uint32_t)s;
