@@ -1,0 +1,59 @@
+/*
+ * diff_run.h — differential runs of one module: the interpreter against the
+ * native tier (tests/engine/test_differential.c, fuzz/fuzz_differential.c).
+ *
+ * The module is loaded twice, one copy compiled to native code, and each
+ * copy instantiated in a store of its own. Then every exported function is
+ * called, the same calls in the same order on both instances, with a few
+ * argument sets and, for each, a few fuel budgets (a large one, and small
+ * ones that run out part-way: the remaining fuel and what the call had
+ * already written must agree too). After each call the two must agree on
+ * the outcome (results bit for bit, or the trap code), the fuel left, the
+ * memory's size and bytes, and every global. Float results and globals are
+ * compared with NaNs made canonical, since the specification leaves an
+ * arithmetic NaN's sign and payload open (gen_body.c keeps them out of
+ * memory and integers).
+ */
+#ifndef ISORUN_FUZZ_DIFF_RUN_H
+#define ISORUN_FUZZ_DIFF_RUN_H
+
+#include "gen_source.h"
+
+#include "../src/wasm/wasm.h"
+
+#include <stdio.h>
+
+typedef enum diff_status {
+    DIFF_SAME,      /* both tiers agreed on every call */
+    DIFF_MISMATCH,  /* they did not: described on the report stream */
+    DIFF_INVALID,   /* the module did not load: a generator bug */
+    DIFF_NO_NATIVE, /* the native build failed (message on the report stream) */
+    DIFF_SETUP,     /* a store or an instance could not be made */
+} diff_status;
+
+enum { DIFF_INTERP = 0, DIFF_NATIVE = 1 };
+
+/* Loads the binary in both tiers: tiers[DIFF_INTERP] interpreted,
+ * tiers[DIFF_NATIVE] built with the C compiler `cc` (NULL: the engine's
+ * default) into cache_dir. On any status but DIFF_SAME both are NULL and
+ * the reason is on `report`. */
+diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, const char *cc, wasm_module *tiers[2],
+                      FILE *report);
+
+/* How the calls ended (in the interpreter), to show what a run exercised. */
+typedef struct diff_stats {
+    uint64_t calls, returned, other_errors;
+    uint64_t traps[ISORUN_TRAP_COUNT_]; /* by trap code */
+} diff_stats;
+
+void diff_stats_add(diff_stats *into, const diff_stats *s);
+/* One line: "N calls: R returned, T trapped (kind n, ...)". */
+void diff_stats_print(FILE *out, const diff_stats *s);
+
+/* Runs the calls on both tiers (arguments and budgets drawn from `args`)
+ * and compares; stops at the first disagreement and describes it on
+ * `report`: the call, its arguments and budget, both outcomes, and the
+ * calls before it on the same instances. Adds to *stats unless NULL. */
+diff_status diff_compare(wasm_module *const tiers[2], gen_source *args, FILE *report, diff_stats *stats);
+
+#endif /* ISORUN_FUZZ_DIFF_RUN_H */

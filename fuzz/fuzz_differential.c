@@ -1,0 +1,116 @@
+/*
+ * fuzz_differential.c — the differential fuzzer: the input bytes are the
+ * random stream that gen_module.c draws a valid module from (and then the
+ * call arguments and fuel budgets), and diff_run.c runs that module
+ * interpreted and native and compares every call. libFuzzer mutates the
+ * choices, not the binary, so every input is a valid module that runs.
+ *
+ * A disagreement between the tiers, or a generated module that does not
+ * load (a generator bug), aborts with a report on stderr; libFuzzer then
+ * saves the input, and the module itself is written to
+ * $ISORUN_DIFF_FAIL_DIR/diff-failure.wasm (default: the current directory).
+ *
+ * Slow by fuzzing standards: every input runs the C compiler once (tens of
+ * milliseconds to a second). The native objects go to a private cache
+ * directory (made under $TMPDIR) that is emptied after every input, so
+ * disk use stays flat however long it runs.
+ *
+ * Built with libFuzzer as isorun-fuzz-differential (ISORUN_FUZZ=ON), and
+ * in every build with replay_main.c as isorun-fuzz-differential-replay, to
+ * rerun a saved input without libFuzzer.
+ */
+#define _GNU_SOURCE
+#include "diff_run.h"
+#include "gen_module.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Set by replay_main.c's -v: print each input's call statistics. */
+int fuzz_verbose;
+
+static char cache_dir[4096];
+static void remove_cache_dir(void);
+
+/* The private cache, made on first use. False when it cannot be made. */
+static bool ensure_cache_dir(void) {
+    if (cache_dir[0]) return true;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(cache_dir, sizeof cache_dir, "%s/isorun-fuzz-diff.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(cache_dir)) {
+        perror("fuzz_differential: cannot make a cache directory");
+        cache_dir[0] = 0;
+        return false;
+    }
+    atexit(remove_cache_dir);
+    return true;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag;
+    if (ftw->level > 0) remove(path); /* the files, not the directory */
+    return 0;
+}
+
+static void empty_cache_dir(void) { nftw(cache_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS); }
+
+/* libFuzzer ends with exit(): leave no directory behind. */
+static void remove_cache_dir(void) {
+    empty_cache_dir();
+    rmdir(cache_dir);
+}
+
+static void save_failure(const uint8_t *wasm, size_t len) {
+    const char *dir = getenv("ISORUN_DIFF_FAIL_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/diff-failure.wasm", dir && *dir ? dir : ".");
+    FILE *f = fopen(path, "wb");
+    if (f && fwrite(wasm, 1, len, f) == len && fclose(f) == 0) {
+        fprintf(stderr, "fuzz_differential: module written to %s (wasm2wat %s)\n", path, path);
+        return;
+    }
+    if (f) fclose(f);
+    fprintf(stderr, "fuzz_differential: could not write %s\n", path);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (!ensure_cache_dir()) return 0;
+    gen_source src;
+    gen_source_from_bytes(&src, data, size);
+    size_t len = 0;
+    uint8_t *wasm = gen_module(&src, &len);
+    if (!wasm) return 0;
+
+    wasm_module *tiers[2];
+    diff_status status = diff_load(wasm, len, cache_dir, NULL, tiers, stderr);
+    if (status == DIFF_INVALID) {
+        save_failure(wasm, len);
+        abort(); /* a generator bug: the module should have been valid */
+    }
+    if (status == DIFF_NO_NATIVE) {
+        /* A valid module whose C does not compile is a native-tier bug,
+         * unless there is no compiler at all: then nothing can be fuzzed. */
+        save_failure(wasm, len);
+        abort();
+    }
+    if (status == DIFF_SAME) {
+        diff_stats stats = {0};
+        /* The rest of the input chooses the arguments and budgets. */
+        status = diff_compare(tiers, &src, stderr, &stats);
+        if (fuzz_verbose) diff_stats_print(stderr, &stats);
+        wasm_module_free(tiers[0]);
+        wasm_module_free(tiers[1]);
+    }
+    empty_cache_dir();
+    if (status == DIFF_MISMATCH) {
+        save_failure(wasm, len);
+        abort();
+    }
+    free(wasm);
+    return 0;
+}
