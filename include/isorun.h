@@ -603,6 +603,17 @@ typedef enum isorun_rpc_status {
 const char *isorun_rpc_status_name(isorun_rpc_status s);
 const char *isorun_rpc_status_message(isorun_rpc_status s);
 
+/* The status a failed remote call ended with, whether the embedder called
+ * through the client API or a guest called an import linked remotely (the
+ * status stays on the error when the failure becomes the guest's trap, so
+ * isorun_instance_call's error carries it): ISORUN_RPC_UNAVAILABLE when the
+ * transport failed (the peer is unreachable or went away: worth a retry
+ * elsewhere), ISORUN_RPC_DEADLINE_EXCEEDED when time ran out, otherwise the
+ * status the serving side answered. ISORUN_RPC_OK for NULL and for errors
+ * that did not come from a remote call's status (including a response that
+ * could not be decoded). */
+isorun_rpc_status isorun_error_rpc_status(const isorun_error *err);
+
 /* Every frame starts with a header of this many bytes. */
 #define ISORUN_FRAME_HEADER_SIZE 16
 /* The default bound on a frame's body (16 MiB). */

@@ -27,7 +27,7 @@ static isorun_error *deadline_trap(const char *fmt, ...) {
     isorun_error *err = isr_error_v(ISORUN_ERR_TRAP, fmt, ap);
     va_end(ap);
     if (err != isr_error_nomem()) err->trap = ISORUN_TRAP_DEADLINE;
-    return err;
+    return rpc_error_with_status(err, ISORUN_RPC_DEADLINE_EXCEEDED);
 }
 
 /* The error a caller sees for a remote error response. */
@@ -47,7 +47,7 @@ static isorun_error *remote_error(const isorun_transport *t, const rpc_response 
                                                                 : ISORUN_TRAP_HOST;
         err->trap = trap;
     }
-    return err;
+    return rpc_error_with_status(err, resp->status);
 }
 
 static isorun_error *decode_response(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
@@ -140,8 +140,9 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
         p.next = *rpc_pending_bucket(t, p.id);
         *rpc_pending_bucket(t, p.id) = &p;
     }
-    isorun_error *err = closed ? isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
-                                           t->close_reason ? t->close_reason : "closed")
+    isorun_error *err = closed ? rpc_error_with_status(isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
+                                                                 t->close_reason ? t->close_reason : "closed"),
+                                                       ISORUN_RPC_UNAVAILABLE)
                                : NULL;
     pthread_mutex_unlock(&t->mu);
     if (err) {
@@ -164,7 +165,9 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
     if (!err) {
         err = rpc_transport_send(t, frame.data, frame.len, target, deadline_ns);
         if (err && isorun_error_code_of(err) == ISORUN_ERR_IO && strncmp(isorun_error_message(err), "remote ", 7) != 0)
-            err = isr_error_wrap(err, "remote unavailable: calling \"%s\" of '%s'", function, target);
+            err = rpc_error_with_status(
+                isr_error_wrap(err, "remote unavailable: calling \"%s\" of '%s'", function, target),
+                ISORUN_RPC_UNAVAILABLE);
     }
     isr_buf_free(&frame);
 

@@ -57,7 +57,8 @@ void rpc_transport_mark_closed(isorun_transport *t, const char *reason) {
         for (pending *p = t->pending[b]; p; p = p->next) {
             if (p->done) continue;
             p->done = true;
-            p->failure = isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label, reason);
+            p->failure = rpc_error_with_status(
+                isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label, reason), ISORUN_RPC_UNAVAILABLE);
             pthread_cond_signal(&p->cv);
         }
     }
@@ -329,8 +330,9 @@ isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size
     /* The flag, not the mutex: sending is on every call's path. */
     if (atomic_load(&t->closed_flag)) {
         pthread_mutex_lock(&t->mu);
-        isorun_error *err = isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
-                                      t->close_reason ? t->close_reason : "closed");
+        isorun_error *err = rpc_error_with_status(isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
+                                                            t->close_reason ? t->close_reason : "closed"),
+                                                  ISORUN_RPC_UNAVAILABLE);
         pthread_mutex_unlock(&t->mu);
         return err;
     }

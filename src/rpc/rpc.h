@@ -167,6 +167,9 @@ void rpc_values_free(isorun_val *vals, size_t n);
 
 /* The isorun_error_code a caller sees for a remote status. */
 isorun_error_code rpc_status_error_code(isorun_rpc_status s);
+/* Records on err the status its remote call failed with (see
+ * isorun_error_rpc_status); returns err. */
+isorun_error *rpc_error_with_status(isorun_error *err, isorun_rpc_status s);
 /* The status a server answers for a local error of a call it ran. */
 isorun_rpc_status rpc_status_of_error(const isorun_error *err);
 /* Trap codes on the wire have fixed numbers (protocol.md), independent of the

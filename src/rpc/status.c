@@ -14,6 +14,16 @@ static const char *const status_messages[] = {
 #undef X
 };
 
+isorun_rpc_status isorun_error_rpc_status(const isorun_error *err) {
+    return err && err->rpc_status > 0 && err->rpc_status < ISORUN_RPC_STATUS_COUNT_ ? (isorun_rpc_status)err->rpc_status
+                                                                                   : ISORUN_RPC_OK;
+}
+
+isorun_error *rpc_error_with_status(isorun_error *err, isorun_rpc_status s) {
+    if (err && err != isr_error_nomem()) err->rpc_status = (int)s;
+    return err;
+}
+
 const char *isorun_rpc_status_name(isorun_rpc_status s) {
     return (unsigned)s < ISORUN_RPC_STATUS_COUNT_ && status_names[s] ? status_names[s] : "?";
 }

@@ -7,8 +7,7 @@
 
 /* Returned when even the error cannot be allocated. Never written after
  * initialisation and never freed, so sharing it between threads is safe. */
-static struct isorun_error nomem_error = {ISORUN_ERR_NOMEM, ISORUN_TRAP_NONE, 0,
-                                          (char *)"out of memory"};
+static struct isorun_error nomem_error = {ISORUN_ERR_NOMEM, ISORUN_TRAP_NONE, 0, (char *)"out of memory", 0};
 
 isorun_error *isr_error_nomem(void) { return &nomem_error; }
 

@@ -27,6 +27,7 @@ struct isorun_error {
     isorun_trap_code trap;
     int exit_code;
     char *message;
+    int rpc_status; /* isorun_rpc_status a remote call failed with; 0 (OK) otherwise */
 };
 
 /* Makes an error with a printf-style message. Never returns NULL: when memory

@@ -107,6 +107,7 @@ static void call_function(wasm_aot_instance *ai, const wasm_func *f, uint64_t *i
     if (!err) return;
     if (err->code != ISORUN_ERR_TRAP && err->code != ISORUN_ERR_EXIT) {
         isorun_error *e = isr_trap(ISORUN_TRAP_HOST, "%s", isorun_error_message(err));
+        if (e != isr_error_nomem()) e->rpc_status = err->rpc_status; /* a remote link's failure stays visible */
         isorun_error_free(err);
         err = e;
     }

@@ -536,6 +536,7 @@ trapped:
     if (host_err) {
         if (host_err->code == ISORUN_ERR_TRAP || host_err->code == ISORUN_ERR_EXIT) return host_err;
         isorun_error *e = isr_trap(ISORUN_TRAP_HOST, "%s", isorun_error_message(host_err));
+        if (e != isr_error_nomem()) e->rpc_status = host_err->rpc_status; /* a remote link's failure stays visible */
         isorun_error_free(host_err);
         return e;
     }

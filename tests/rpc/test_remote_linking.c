@@ -119,6 +119,7 @@ static void test_deadline(void) {
     double ms = ms_since(start);
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TRAP);
     CHECK_EQ_INT(isorun_error_trap(err), ISORUN_TRAP_DEADLINE);
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_DEADLINE_EXCEEDED);
     CHECK(ms >= 150 && ms < 1500);
     if (!(ms < 1500)) fprintf(stderr, "    spin ended after %.0f ms\n", ms);
     isorun_error_free(err);
@@ -138,6 +139,8 @@ static void test_unknown_and_mismatched(void) {
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TRAP);
     CHECK_EQ_INT(isorun_error_trap(err), ISORUN_TRAP_HOST);
     CHECK_STR_CONTAINS(isorun_error_message(err), "unknown-instance");
+    /* The status survives the failure becoming the guest's trap. */
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_UNKNOWN_INSTANCE);
     CHECK_STR_CONTAINS(isorun_error_message(err), "nope");
     isorun_error_free(err);
     isorun_instance_free(c);
@@ -150,11 +153,18 @@ static void test_unknown_and_mismatched(void) {
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TRAP);
     CHECK_STR_CONTAINS(isorun_error_message(err), "type-mismatch");
     CHECK_STR_CONTAINS(isorun_error_message(err), "func(i32,i32)->(i32)");
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_TYPE_MISMATCH);
     isorun_error_free(err);
     int32_t r;
     err = call_i32(m, "missing", 0, 0, 0, &r);
     CHECK_STR_CONTAINS(isorun_error_message(err), "unknown-function");
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_UNKNOWN_FUNCTION);
     isorun_error_free(err);
+    /* Errors that are not a remote call's: no status. */
+    err = isorun_error_new(ISORUN_ERR_IO, "local");
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_OK);
+    isorun_error_free(err);
+    CHECK_EQ_INT(isorun_error_rpc_status(NULL), ISORUN_RPC_OK);
     isorun_instance_free(m);
 
     /* A module with no import from the linked module is told so. */
@@ -232,6 +242,7 @@ static void test_closed_transport(void) {
     CHECK(ms_since(start) < 100);
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TRAP);
     CHECK_STR_CONTAINS(isorun_error_message(err), "unavailable");
+    CHECK_EQ_INT(isorun_error_rpc_status(err), ISORUN_RPC_UNAVAILABLE);
     isorun_error_free(err);
     isorun_instance_free(c);
 }
