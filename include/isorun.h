@@ -262,6 +262,20 @@ typedef struct isorun_module isorun_module;
 isorun_error *isorun_module_load(isorun_runtime *rt, const void *bytes, size_t len, isorun_module **out);
 /* The same from a file; ISORUN_ERR_IO names the file when it can't be read. */
 isorun_error *isorun_module_load_file(isorun_runtime *rt, const char *path, isorun_module **out);
+/* Loads a precompiled module: a native object written by
+ * isorun_module_write_native (or `isorun compile -o`). The object carries
+ * the module's bytes, which are decoded and validated as usual; its code runs
+ * natively, with no C compiler needed. The object must have been built by
+ * the same build of isorun (ISORUN_ERR_NATIVE says to rebuild it otherwise).
+ * Loading an object runs code from it: load only objects you built or trust,
+ * as you would an executable — never one a tenant hands you (give isorun the
+ * tenant's .wasm instead). Not shared through the runtime's module cache. */
+isorun_error *isorun_module_load_native(isorun_runtime *rt, const char *path, isorun_module **out);
+/* Writes m's native object to path (replacing it atomically), for
+ * isorun_module_load_native on machines without a C compiler (same isorun
+ * build, same kind of machine). ISORUN_ERR_NATIVE when m is interpreted,
+ * ISORUN_ERR_IO when the file can't be written. */
+isorun_error *isorun_module_write_native(const isorun_module *m, const char *path);
 /* Drops the caller's reference. */
 void isorun_module_free(isorun_module *m);
 

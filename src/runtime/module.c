@@ -7,9 +7,12 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static isorun_extern_kind extern_kind(wasm_externkind k) {
     switch (k) {
@@ -166,6 +169,56 @@ isorun_error *isorun_module_load_file(isorun_runtime *rt, const char *path, isor
     isorun_error *err = isorun_module_load(rt, b.data, b.len, out);
     isr_buf_free(&b);
     if (err) isr_error_wrap(err, "%s", path);
+    return err;
+}
+
+isorun_error *isorun_module_load_native(isorun_runtime *rt, const char *path, isorun_module **out) {
+    if (!out) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_module_load_native: out is NULL");
+    *out = NULL;
+    if (!rt || !path) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_module_load_native: a runtime and a path are required");
+    wasm_module *wm = NULL;
+    isorun_error *err = wasm_module_load_native(path, &wm);
+    if (err) return err;
+    return module_wrap(rt, wm, out);
+}
+
+/* Copies in to out's file descriptor; false on a read or write error. */
+static bool copy_fd(int in, int out) {
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) return true;
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) return false;
+            done += w;
+        }
+    }
+}
+
+isorun_error *isorun_module_write_native(const isorun_module *m, const char *path) {
+    if (!m || !path) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_module_write_native: a module and a path are required");
+    const char *from = wasm_module_native_path(m->wm);
+    if (!from) return isr_error(ISORUN_ERR_NATIVE, "the module is interpreted: load it with a native runtime first");
+    isr_buf tmp = {0};
+    if (!isr_buf_printf(&tmp, "%s.XXXXXX", path) || !isr_buf_append(&tmp, "", 1)) {
+        isr_buf_free(&tmp);
+        return isr_error_nomem();
+    }
+    char *tmp_path = (char *)tmp.data;
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int out = mkstemp(tmp_path);
+    bool ok = in >= 0 && out >= 0 && copy_fd(in, out) && fchmod(out, 0755) == 0;
+    int saved = errno;
+    if (in >= 0) close(in);
+    if (out >= 0 && close(out) != 0 && ok) ok = false, saved = errno;
+    if (ok && rename(tmp_path, path) != 0) ok = false, saved = errno;
+    if (!ok && out >= 0) unlink(tmp_path);
+    isorun_error *err = ok ? NULL : isr_error(ISORUN_ERR_IO, "writing %s: %s", path, strerror(saved));
+    isr_buf_free(&tmp);
     return err;
 }
 

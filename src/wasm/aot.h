@@ -33,6 +33,7 @@ typedef struct wasm_aot_code {
     void *handle;                     /* dlopen handle */
     const isr_aot_module_desc *desc;
     uint32_t *sigs;                   /* canonical signature of each defined function */
+    char *path;                       /* the object's file */
 } wasm_aot_code;
 
 /* aot_build.c: returns the path of a shared object holding m's native code,

@@ -25,8 +25,8 @@
 
 /* Bumped whenever anything below or the meaning of generated code changes:
  * cached objects built for another version are never loaded. */
-#define ISR_AOT_ABI_VERSION 2u
-#define ISR_AOT_SYMBOL isorun_aot_module_v2
+#define ISR_AOT_ABI_VERSION 3u
+#define ISR_AOT_SYMBOL isorun_aot_module_v3
 
 typedef struct isr_aot_ctx isr_aot_ctx;
 
@@ -121,6 +121,12 @@ typedef struct isr_aot_module_desc {
     uint32_t nfuncs;          /* defined functions */
     const isr_aot_entry *entries;  /* e_N */
     const void *const *natives;    /* f_N */
+    /* The module it was built from, and the generator that built it (the
+     * hash of the engine sources): an object is a self-contained, precompiled
+     * module (wasm_module_load_native). */
+    const uint8_t *wasm;
+    uint64_t wasm_len;
+    const char *generator;
 } isr_aot_module_desc;
 
 #endif /* ISORUN_WASM_AOT_ABI_H */

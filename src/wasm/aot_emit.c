@@ -654,14 +654,18 @@ static isorun_error *emit_chunk(emitter *e, size_t chunk, const uint32_t *chunk_
     for (uint32_t i = 0; i < ndefs && !err && !e->oom; i++)
         if (chunk_of[i] == chunk) err = emit_function(e, i);
     if (!err && chunk == 0) {
+        /* The module itself, so the object alone can be loaded (precompiled). */
+        P(e, "static const uint8_t wasm_[] = {");
+        for (size_t i = 0; i < m->len; i++) P(e, "%s%u,", i % 32 ? "" : "\n", m->bytes[i]);
+        P(e, "0};\n");
         P(e, "static const isr_aot_entry entries_[] = {");
         for (uint32_t i = 0; i < ndefs; i++) P(e, "%se_%u", list_separator(i), m->nfunc_imports + i);
         P(e, "%s};\nstatic const void *const natives_[] = {", ndefs ? "" : "0");
         for (uint32_t i = 0; i < ndefs; i++) P(e, "%s(const void *)f_%u", list_separator(i), m->nfunc_imports + i);
         P(e, "%s};\n", ndefs ? "" : "0");
         P(e, "__attribute__((visibility(\"default\"))) const isr_aot_module_desc ISR_AOT_SYMBOL = "
-             "{ISR_AOT_ABI_VERSION, %uu, entries_, natives_};\n",
-          ndefs);
+             "{ISR_AOT_ABI_VERSION, %uu, entries_, natives_, wasm_, %zuu, \"%s\"};\n",
+          ndefs, m->len, wasm_aot_generator_id);
     }
     return err;
 }

@@ -48,36 +48,35 @@ isorun_error *wasm_aot_canonical_types(const wasm_module *m, uint32_t **out) {
     return NULL;
 }
 
-isorun_error *wasm_aot_load(const wasm_module *m, const char *path, wasm_aot_code **out) {
+#define SYMBOL_NAME_(x) #x
+#define SYMBOL_NAME(x) SYMBOL_NAME_(x)
+
+/* Opens the object at path (running nothing of it but its loader-run
+ * initialisation, which generated objects do not have) and checks that it is
+ * one of ours, built by this very generator. */
+static isorun_error *open_object(const char *path, wasm_aot_code **out) {
     *out = NULL;
     wasm_aot_code *code = calloc(1, sizeof *code);
     if (!code) return isr_error_nomem();
+    code->path = strdup(path);
     /* RTLD_LOCAL: two modules' objects never see each other's symbols. */
-    code->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    code->handle = code->path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
     if (!code->handle) {
-        const char *why = dlerror();
-        free(code);
+        const char *why = code->path ? dlerror() : "out of memory";
+        wasm_aot_unload(code);
         return isr_error(ISORUN_ERR_NATIVE, "loading native code %s: %s", path, why ? why : "dlopen failed");
     }
-#define SYMBOL_NAME_(x) #x
-#define SYMBOL_NAME(x) SYMBOL_NAME_(x)
     code->desc = dlsym(code->handle, SYMBOL_NAME(ISR_AOT_SYMBOL));
-    uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     isorun_error *err = NULL;
     if (!code->desc)
-        err = isr_error(ISORUN_ERR_NATIVE, "native code %s: no %s symbol", path, SYMBOL_NAME(ISR_AOT_SYMBOL));
-    else if (code->desc->abi_version != ISR_AOT_ABI_VERSION || code->desc->nfuncs != ndefs)
-        err = isr_error(ISORUN_ERR_NATIVE, "native code %s was built for another module or isorun version", path);
-#undef SYMBOL_NAME
-#undef SYMBOL_NAME_
-    uint32_t *canon = NULL;
-    if (!err) err = wasm_aot_canonical_types(m, &canon);
-    if (!err) {
-        code->sigs = malloc(((size_t)ndefs + 1) * sizeof *code->sigs);
-        if (!code->sigs) err = isr_error_nomem();
-        for (uint32_t i = 0; !err && i < ndefs; i++) code->sigs[i] = canon[m->func_type_index[m->nfunc_imports + i]];
-    }
-    free(canon);
+        err = isr_error(ISORUN_ERR_NATIVE, "%s is not native code built by this version of isorun (no %s)", path,
+                        SYMBOL_NAME(ISR_AOT_SYMBOL));
+    else if (code->desc->abi_version != ISR_AOT_ABI_VERSION || !code->desc->generator ||
+             strcmp(code->desc->generator, wasm_aot_generator_id) != 0)
+        err = isr_error(ISORUN_ERR_NATIVE,
+                        "%s was built by another build of isorun (its engine differs): build it again with "
+                        "isorun compile",
+                        path);
     if (err) {
         wasm_aot_unload(code);
         return err;
@@ -86,9 +85,61 @@ isorun_error *wasm_aot_load(const wasm_module *m, const char *path, wasm_aot_cod
     return NULL;
 }
 
+/* Checks code against m and fills in what the instances need. */
+static isorun_error *attach(const wasm_module *m, wasm_aot_code *code) {
+    uint32_t ndefs = m->nfuncs - m->nfunc_imports;
+    if (code->desc->nfuncs != ndefs) return isr_error(ISORUN_ERR_NATIVE, "native code %s is another module's", code->path);
+    uint32_t *canon = NULL;
+    isorun_error *err = wasm_aot_canonical_types(m, &canon);
+    if (!err) {
+        code->sigs = malloc(((size_t)ndefs + 1) * sizeof *code->sigs);
+        if (!code->sigs) err = isr_error_nomem();
+        for (uint32_t i = 0; !err && i < ndefs; i++) code->sigs[i] = canon[m->func_type_index[m->nfunc_imports + i]];
+    }
+    free(canon);
+    return err;
+}
+
+isorun_error *wasm_aot_load(const wasm_module *m, const char *path, wasm_aot_code **out) {
+    isorun_error *err = open_object(path, out);
+    if (!err && (*out)->desc->wasm_len != m->len) err = isr_error(ISORUN_ERR_NATIVE, "native code %s is another module's", path);
+    if (!err) err = attach(m, *out);
+    if (err && *out) {
+        wasm_aot_unload(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
+isorun_error *wasm_module_load_native(const char *path, wasm_module **out) {
+    *out = NULL;
+    wasm_aot_code *code = NULL;
+    isorun_error *err = open_object(path, &code);
+    if (err) return err;
+    /* The module is decoded, validated and compiled from the object's own
+     * copy, exactly as if it had been loaded from its .wasm. */
+    wasm_module *m = NULL;
+    err = wasm_module_new(code->desc->wasm, (size_t)code->desc->wasm_len, &m);
+    if (!err) err = attach(m, code);
+    if (err) {
+        wasm_aot_unload(code);
+        wasm_module_free(m);
+        return err;
+    }
+    m->aot = code;
+    *out = m;
+    return NULL;
+}
+
+const char *wasm_module_native_path(const wasm_module *m) { return m && m->aot ? m->aot->path : NULL; }
+
+#undef SYMBOL_NAME
+#undef SYMBOL_NAME_
+
 void wasm_aot_unload(wasm_aot_code *code) {
     if (!code) return;
     if (code->handle) dlclose(code->handle);
+    free(code->path);
     free(code->sigs);
     free(code);
 }

@@ -174,6 +174,17 @@ typedef struct wasm_native_options {
 } wasm_native_options;
 
 isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_options *opts);
+/* A native object is also a precompiled module: it carries the module's
+ * bytes. wasm_module_load_native loads one (from the cache, or copied
+ * anywhere, e.g. by `isorun compile -o`): the bytes are decoded, validated
+ * and compiled as usual and the object's code attached, with no C compiler
+ * involved. Loading an object runs code from it: only load objects you
+ * built or trust, as you would an executable. Errors: ISORUN_ERR_NATIVE
+ * (not an object, or built by a different build of isorun), and
+ * wasm_module_new's. */
+isorun_error *wasm_module_load_native(const char *path, wasm_module **out);
+/* The file of m's native object, or NULL when m is interpreted. */
+const char *wasm_module_native_path(const wasm_module *m);
 /* Whether instances of m run natively. */
 bool wasm_module_is_native(const wasm_module *m);
 

@@ -263,6 +263,37 @@ case_serve() {
     expect_err_line "--native applies to every served instance"
 }
 
+# `isorun compile -o` writes a precompiled module; `run --precompiled` runs
+# it with no compiler and no cache, as the .wasm runs interpreted. Objects
+# are never taken for WebAssembly, nor foreign ones for ours.
+case_precompiled() {
+    need "$PROGRAMS/izip.wasm"
+    run compile --native-cache "$CACHE" "$PROGRAMS/izip.wasm" -o "$TMP/izip.so"
+    expect_status 0
+    [[ -x $TMP/izip.so ]] || fail "expected the object at $TMP/izip.so"
+    run run "$PROGRAMS/izip.wasm" selftest 30000
+    cp "$TMP/out" "$TMP/out-interp"
+    local interp_status=$STATUS
+    RUN_ENV=(ISORUN_CC=/nonexistent) # no compiler, no HOME: nothing to build with
+    run run --precompiled "$TMP/izip.so" selftest 30000
+    expect_status "$interp_status"
+    cmp -s "$TMP/out" "$TMP/out-interp" || fail "precompiled output differs from the interpreter's"
+    RUN_ENV=()
+    run run "$TMP/izip.so" selftest 30000
+    expect_status 125
+    expect_err_line "is a native object.*--precompiled"
+    run run --precompiled "$PROGRAMS/izip.wasm"
+    expect_status 125
+    run run --precompiled /usr/lib/x86_64-linux-gnu/libm.so.6
+    if [[ -f /usr/lib/x86_64-linux-gnu/libm.so.6 ]]; then
+        expect_status 125
+        expect_err_line "not native code built by this version of isorun"
+    fi
+    run compile --native-cache "$CACHE" "$PROGRAMS/izip.wasm" "$PROGRAMS/izip.wasm" -o "$TMP/two.so"
+    expect_status 125
+    expect_err_line "-o takes one module"
+}
+
 if ! declare -F "case_$CASE" >/dev/null; then
     echo "native_tests.sh: no case named $CASE" >&2
     exit 2

@@ -16,10 +16,14 @@
 
 static void print_help(void) {
     printf("usage: isorun compile [--native-cache DIR] [--keep-source] FILE.wasm...\n"
+           "       isorun compile [--native-cache DIR] FILE.wasm -o FILE.so\n"
            "\n"
            "Translates each module to C, builds it with the system's C compiler ($ISORUN_CC,\n"
            "default cc) and keeps the result in the native code cache, where\n"
            "`isorun run --native` finds it. Modules already built are not built again.\n"
+           "With -o, also writes the object to FILE.so: a precompiled module that\n"
+           "`isorun run --precompiled FILE.so` runs where there is no C compiler (the\n"
+           "same isorun build; the file is code, so treat it as an executable).\n"
            "\n"
            "options:\n"
            "  --native-cache DIR       the cache (default $XDG_CACHE_HOME/isorun/native or\n"
@@ -34,31 +38,46 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int compile_files(char **files, int nfiles, const char *cache, bool keep_source, const char *output);
+
 int compile_command(int argc, char **argv) {
     const char *cache = NULL;
     bool keep_source = false;
-    int first = 0;
-    for (; first < argc && argv[first][0] == '-'; first++) {
-        const char *a = argv[first];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    const char *output = NULL;
+    /* Options may come before or after the files; the files keep their order. */
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) return cli_error("out of memory");
+    int nfiles = 0;
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (options_done || a[0] != '-' || !a[1]) {
+            files[nfiles++] = argv[i];
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             print_help();
+            free(files);
             return 0;
-        }
-        if (strcmp(a, "--keep-source") == 0) {
+        } else if (strcmp(a, "--keep-source") == 0) {
             keep_source = true;
-            continue;
+        } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+            output = argv[++i];
+        } else if (strcmp(a, "--native-cache") == 0 && i + 1 < argc) {
+            cache = argv[++i];
+        } else if (strcmp(a, "--") == 0) {
+            options_done = true;
+        } else {
+            free(files);
+            return cli_error("compile: unknown or incomplete option %s (see isorun compile --help)", a);
         }
-        if (strcmp(a, "--native-cache") == 0 && first + 1 < argc) {
-            cache = argv[++first];
-            continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            first++;
-            break;
-        }
-        return cli_error("compile: unknown or incomplete option %s (see isorun compile --help)", a);
     }
-    if (first >= argc) return cli_error("no module given: isorun compile [--native-cache DIR] FILE.wasm...");
+    int status = compile_files(files, nfiles, cache, keep_source, output);
+    free(files);
+    return status;
+}
+
+static int compile_files(char **files, int nfiles, const char *cache, bool keep_source, const char *output) {
+    if (nfiles == 0) return cli_error("no module given: isorun compile [--native-cache DIR] FILE.wasm...");
+    if (output && nfiles != 1) return cli_error("-o takes one module: isorun compile FILE.wasm -o FILE.so");
 
     /* No module cache: each file is built (or found on disk) and dropped. */
     isorun_runtime_config config = {
@@ -76,16 +95,23 @@ int compile_command(int argc, char **argv) {
         return status;
     }
     int status = 0;
-    for (int i = first; i < argc; i++) {
+    for (int i = 0; i < nfiles; i++) {
         double start = now_seconds();
         isorun_module *m = NULL;
-        err = isorun_module_load_file(rt, argv[i], &m);
+        err = isorun_module_load_file(rt, files[i], &m);
         if (err) {
-            status = cli_error("%s: %s", argv[i], isorun_error_message(err));
+            status = cli_error("%s: %s", files[i], isorun_error_message(err));
             isorun_error_free(err);
             continue;
         }
-        printf("%s: native code ready (%.2f s)\n", argv[i], now_seconds() - start);
+        if (output && (err = isorun_module_write_native(m, output))) {
+            status = cli_error("%s: %s", files[i], isorun_error_message(err));
+            isorun_error_free(err);
+            isorun_module_free(m);
+            continue;
+        }
+        printf("%s: native code ready%s%s (%.2f s)\n", files[i], output ? " in " : "", output ? output : "",
+               now_seconds() - start);
         fflush(stdout);
         isorun_module_free(m);
     }

@@ -142,6 +142,11 @@ static int apply_native_cache(void *opts, const char *v) {
     return 0;
 }
 
+static int apply_precompiled(void *opts, const char *v) {
+    ((run_options *)opts)->precompiled = true;
+    return 0;
+}
+
 static const cli_flag run_flags[] = {
     {"--invoke", "NAME", "call export NAME instead of _start (after\n"
                          "_initialize, if exported); ARGS are its i32, i64,\n"
@@ -178,6 +183,10 @@ static const cli_flag run_flags[] = {
                               "default $XDG_CACHE_HOME/isorun/native or\n"
                               "~/.cache/isorun/native)",
      apply_native_cache},
+    {"--precompiled", NULL, "FILE is a native object from isorun compile -o:\n"
+                            "runs natively with no C compiler; it runs code\n"
+                            "from the file, so only for files you trust",
+     apply_precompiled},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -33,6 +33,7 @@ typedef struct run_options {
     int nlinks;
     bool native;              /* --native: run as native code */
     const char *native_cache; /* --native-cache DIR, or NULL */
+    bool precompiled;         /* --precompiled: FILE is a native object (isorun compile -o) */
 } run_options;
 
 /* Parses the arguments after "run". Returns 0 and fills *o; returns -1 when
