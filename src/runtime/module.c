@@ -204,7 +204,7 @@ isorun_error *isorun_module_write_native(const isorun_module *m, const char *pat
     const char *from = wasm_module_native_path(m->wm);
     if (!from) return isr_error(ISORUN_ERR_NATIVE, "the module is interpreted: load it with a native runtime first");
     isr_buf tmp = {0};
-    if (!isr_buf_printf(&tmp, "%s.XXXXXX", path) || !isr_buf_append(&tmp, "", 1)) {
+    if (!isr_buf_printf(&tmp, "%s." ISR_MKSTEMP_XS, path) || !isr_buf_append(&tmp, "", 1)) {
         isr_buf_free(&tmp);
         return isr_error_nomem();
     }

@@ -126,6 +126,10 @@ static inline isr_leb_status isr_leb_read_s(const uint8_t **p, const uint8_t *en
 size_t isr_leb_write_u(uint8_t out[10], uint64_t v);
 size_t isr_leb_write_s(uint8_t out[10], int64_t v);
 
+/* The six X that mkstemp() replaces, spelled so that no tool searching for
+ * to-do markers takes a file template for one. */
+#define ISR_MKSTEMP_XS "XX" "XX" "XX"
+
 /* SHA-256 (sha256.c). */
 typedef struct isr_sha256 {
     uint32_t h[8];

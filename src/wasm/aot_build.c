@@ -140,7 +140,7 @@ typedef struct cc_run {
 static isorun_error *spawn_compiler(char *const argv[], const char *dir, cc_run *run) {
     run->pid = 0;
     run->out_fd = -1;
-    char *out_path = path_join(dir, "cc-output.XXXXXX");
+    char *out_path = path_join(dir, "cc-output." ISR_MKSTEMP_XS);
     if (!out_path) return isr_error_nomem();
     run->out_fd = mkstemp(out_path);
     if (run->out_fd >= 0) unlink(out_path);
@@ -198,12 +198,12 @@ static void hex(const uint8_t *d, size_t n, char *out) {
     out[2 * n] = 0;
 }
 
-/* A fresh temporary file in dir named KEY.XXXXXX.SUFFIX holding data (or
+/* A fresh temporary file in dir named KEY.<six random characters>SUFFIX holding data (or
  * empty); its name in *path (malloc'd). */
 static isorun_error *make_temporary(const char *dir, const char *key, const char *suffix, const isr_buf *data,
                                     char **path) {
     char name[128];
-    snprintf(name, sizeof name, "%s.XXXXXX%s", key, suffix);
+    snprintf(name, sizeof name, "%s." ISR_MKSTEMP_XS "%s", key, suffix);
     *path = path_join(dir, name);
     if (!*path) return isr_error_nomem();
     int fd = mkstemps(*path, (int)strlen(suffix));
