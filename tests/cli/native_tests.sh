@@ -282,8 +282,28 @@ case_precompiled() {
     run run "$TMP/izip.so" selftest 30000
     expect_status 125
     expect_err_line "is a native object.*--precompiled"
-    run run --precompiled "$PROGRAMS/izip.wasm"
+    # --precompiled trusts objects; a .wasm still loads as WebAssembly.
+    run run --precompiled "$PROGRAMS/izip.wasm" selftest 30000
+    expect_status "$interp_status"
+    cmp -s "$TMP/out" "$TMP/out-interp" || fail "a .wasm under --precompiled must run as usual"
+    # A precompiled provider behind a local link: also only with --precompiled.
+    need "$CORE/stats_provider.wasm" "$CORE/report.wasm"
+    run compile --native-cache "$CACHE" "$CORE/stats_provider.wasm" -o "$TMP/provider.so"
+    expect_status 0
+    mkdir -p "$TMP/data" && seq 1 100 >"$TMP/data/n.txt"
+    run run --dir "$TMP/data::/data" --link "example:stats/ops=$CORE/stats_provider.wasm" "$CORE/report.wasm" \
+        /data/n.txt /data/r1.txt
+    expect_status 0
+    run run --dir "$TMP/data::/data" --link "example:stats/ops=$TMP/provider.so" "$CORE/report.wasm" /data/n.txt \
+        /data/r2.txt
     expect_status 125
+    expect_err_line "native object.*--precompiled"
+    RUN_ENV=(ISORUN_CC=/nonexistent)
+    run run --precompiled --dir "$TMP/data::/data" --link "example:stats/ops=$TMP/provider.so" "$CORE/report.wasm" \
+        /data/n.txt /data/r2.txt
+    expect_status 0
+    RUN_ENV=()
+    cmp -s "$TMP/data/r1.txt" "$TMP/data/r2.txt" || fail "a precompiled provider must answer as the .wasm does"
     run run --precompiled /usr/lib/x86_64-linux-gnu/libm.so.6
     if [[ -f /usr/lib/x86_64-linux-gnu/libm.so.6 ]]; then
         expect_status 125

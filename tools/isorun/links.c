@@ -1,5 +1,6 @@
 /* links.c — `--link MODULE=TARGET` (see links.h). */
 #include "links.h"
+#include "module_load.h"
 
 #include "cli.h"
 
@@ -56,10 +57,11 @@ static bool push(void ***array, size_t *n, void *item) {
 }
 
 /* The provider of a local link: FILE.wasm instantiated with nothing granted. */
-static int local_provider(const cli_link *l, isorun_runtime *rt, const isorun_budget *budget, isorun_instance **out) {
+static int local_provider(const cli_link *l, isorun_runtime *rt, const isorun_budget *budget, bool precompiled,
+                          isorun_instance **out) {
     isorun_module *m = NULL;
     isorun_builder *pb = NULL;
-    isorun_error *err = isorun_module_load_file(rt, l->file, &m);
+    isorun_error *err = cli_module_load(rt, l->file, precompiled, &m);
     if (!err) {
         pb = isorun_builder_new(rt, m);
         if (!pb) err = isorun_error_new(ISORUN_ERR_NOMEM, "out of memory");
@@ -77,6 +79,7 @@ static int local_provider(const cli_link *l, isorun_runtime *rt, const isorun_bu
 }
 
 int cli_links_apply(const cli_link *links, int n, isorun_runtime *rt, isorun_builder *b, const isorun_budget *budget,
+                    bool precompiled,
                     cli_link_state *st) {
     for (int i = 0; i < n; i++) {
         const cli_link *l = &links[i];
@@ -97,7 +100,7 @@ int cli_links_apply(const cli_link *links, int n, isorun_runtime *rt, isorun_bui
             continue;
         }
         isorun_instance *provider = NULL;
-        int status = local_provider(l, rt, budget, &provider);
+        int status = local_provider(l, rt, budget, precompiled, &provider);
         if (status) return status;
         if (!push((void ***)&st->providers, &st->nproviders, provider)) {
             isorun_instance_free(provider);

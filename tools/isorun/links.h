@@ -35,10 +35,11 @@ typedef struct cli_link_state {
 } cli_link_state;
 
 /* Applies every link to b: dials remote addresses, instantiates local
- * providers under `budget` (with nothing granted). Returns 0, or prints one
- * line and returns CLI_EXIT_ERROR. */
+ * providers under `budget` (with nothing granted; native objects as
+ * providers only with `precompiled`). Returns 0, or prints one line and
+ * returns CLI_EXIT_ERROR. */
 int cli_links_apply(const cli_link *links, int n, isorun_runtime *rt, isorun_builder *b, const isorun_budget *budget,
-                    cli_link_state *st);
+                    bool precompiled, cli_link_state *st);
 void cli_link_state_free(cli_link_state *st);
 
 #endif /* ISORUN_CLI_LINKS_H */

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "links.h"
 #include "module_info.h"
+#include "module_load.h"
 #include "report.h"
 #include "run_options.h"
 #include "values.h"
@@ -120,7 +121,7 @@ static int build_instance(const run_options *o, run_state *st) {
         isorun_system_free(wasi); /* the builder holds its own reference */
         if (err) return report_outcome(err, o->file, o->grants);
     }
-    int status = cli_links_apply(o->links, o->nlinks, st->rt, st->builder, &o->budget, &st->links);
+    int status = cli_links_apply(o->links, o->nlinks, st->rt, st->builder, &o->budget, o->precompiled, &st->links);
     if (status) return status;
     /* A trap or exit in the start function is the guest's doing: report it
      * as such; anything else is an instantiation error. */
@@ -144,23 +145,6 @@ static int invoke(const run_options *o, run_state *st) {
     return status;
 }
 
-/* The module, from a .wasm or (--precompiled) from a native object. A
- * native object given as a .wasm is refused with a hint: running it means
- * trusting it, which must be said. */
-static isorun_error *load_module(isorun_runtime *rt, const run_options *o, isorun_module **out) {
-    if (o->precompiled) return isorun_module_load_native(rt, o->file, out);
-    FILE *f = fopen(o->file, "rb");
-    unsigned char magic[4] = {0};
-    bool elf = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "\x7f" "ELF", 4) == 0;
-    if (f) fclose(f);
-    if (elf)
-        return isorun_error_new(ISORUN_ERR_MALFORMED,
-                                "%s is a native object (isorun compile -o), not WebAssembly: run it with "
-                                "--precompiled, if you trust it",
-                                o->file);
-    return isorun_module_load_file(rt, o->file, out);
-}
-
 static int run_parsed(const run_options *o) {
     run_state st = {0};
     isorun_runtime_config config = {.module_cache_entries = 1, /* one module per process */
@@ -168,7 +152,7 @@ static int run_parsed(const run_options *o) {
                                     .native_cache_dir = o->native_cache,
                                     .native_cc = getenv("ISORUN_CC")};
     isorun_error *err = isorun_runtime_new(&config, &st.rt);
-    if (!err) err = load_module(st.rt, o, &st.module);
+    if (!err) err = cli_module_load(st.rt, o->file, o->precompiled, &st.module);
     int status = err ? cli_error("%s", isorun_error_message(err)) : 0;
     isorun_error_free(err);
     if (status == 0) status = check_imports(o, &st);

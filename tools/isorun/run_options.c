@@ -183,9 +183,10 @@ static const cli_flag run_flags[] = {
                               "default $XDG_CACHE_HOME/isorun/native or\n"
                               "~/.cache/isorun/native)",
      apply_native_cache},
-    {"--precompiled", NULL, "FILE is a native object from isorun compile -o:\n"
-                            "runs natively with no C compiler; it runs code\n"
-                            "from the file, so only for files you trust",
+    {"--precompiled", NULL, "trust native objects from isorun compile -o given\n"
+                            "as FILE or as --link targets: they run natively\n"
+                            "with no C compiler; it runs code from the files,\n"
+                            "so only for files you trust (.wasm loads as usual)",
      apply_precompiled},
     {NULL, NULL, NULL, NULL},
 };

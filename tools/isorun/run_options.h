@@ -33,7 +33,7 @@ typedef struct run_options {
     int nlinks;
     bool native;              /* --native: run as native code */
     const char *native_cache; /* --native-cache DIR, or NULL */
-    bool precompiled;         /* --precompiled: FILE is a native object (isorun compile -o) */
+    bool precompiled;         /* --precompiled: native objects (isorun compile -o) given are trusted */
 } run_options;
 
 /* Parses the arguments after "run". Returns 0 and fills *o; returns -1 when

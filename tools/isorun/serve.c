@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "links.h"
+#include "module_load.h"
 #include "serve_options.h"
 #include "wasi_setup.h"
 
@@ -73,7 +74,7 @@ static bool exports(isorun_module *m, const char *name) {
 
 static int start_instance(const serve_instance *si, serve_state *st, int index) {
     isorun_module *m = NULL;
-    isorun_error *err = isorun_module_load_file(st->rt, si->run.file, &m);
+    isorun_error *err = cli_module_load(st->rt, si->run.file, si->run.precompiled, &m);
     if (err) return fail_with(si->run.file, err);
     bool wasi = false;
     int status = check_imports(si, m, &wasi);
@@ -82,7 +83,8 @@ static int start_instance(const serve_instance *si, serve_state *st, int index) 
     if (!status && wasi) status = add_wasi(si, b);
     if (!status) {
         isorun_builder_set_budget(b, &si->run.budget);
-        status = cli_links_apply(si->run.links, si->run.nlinks, st->rt, b, &si->run.budget, &st->links[index]);
+        status = cli_links_apply(si->run.links, si->run.nlinks, st->rt, b, &si->run.budget, si->run.precompiled,
+                                 &st->links[index]);
     }
     if (!status && (err = isorun_builder_set_id(b, si->id))) status = fail_with(si->id, err);
     if (!status && (err = isorun_builder_instantiate(b, &st->instances[index])))
