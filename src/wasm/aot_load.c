@@ -1,7 +1,7 @@
 /*
  * aot_load.c — attaching native code to a module: translate, build (or find
  * in the cache), load the shared object and check that it is the one for
- * this module.
+ * this module; and loading a precompiled module from an object alone.
  */
 #include "aot.h"
 
