@@ -241,6 +241,11 @@ typedef struct isorun_runtime_config {
     const char *native_cc;
     /* Keep each generated C file beside its object, to read or debug it. */
     bool native_keep_source;
+    /* Optional: called just before a module's native code is built (no
+     * cached object fits), from the loading thread, with native_build_arg;
+     * building takes seconds, which a tool may want to tell its user. */
+    void (*native_build_started)(void *arg);
+    void *native_build_arg;
 } isorun_runtime_config;
 
 /* cfg may be NULL for defaults. */

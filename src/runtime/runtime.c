@@ -22,6 +22,8 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
     if (cfg && cfg->native) {
         rt->native = true;
         rt->native_keep_source = cfg->native_keep_source;
+        rt->native_build_started = cfg->native_build_started;
+        rt->native_build_arg = cfg->native_build_arg;
         rt->native_cache_dir = cfg->native_cache_dir ? strdup(cfg->native_cache_dir) : NULL;
         rt->native_cc = cfg->native_cc ? strdup(cfg->native_cc) : NULL;
         if ((cfg->native_cache_dir && !rt->native_cache_dir) || (cfg->native_cc && !rt->native_cc)) {

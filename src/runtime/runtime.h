@@ -151,6 +151,8 @@ struct isorun_runtime {
     char *native_cache_dir;
     char *native_cc;
     bool native_keep_source;
+    void (*native_build_started)(void *arg);
+    void *native_build_arg;
 };
 
 isorun_runtime *isr_runtime_ref(isorun_runtime *rt);

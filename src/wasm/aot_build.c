@@ -351,6 +351,7 @@ isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *op
         }
     }
     if (!err && !usable_object(final_path)) {
+        if (opts->on_build) opts->on_build(opts->on_build_arg);
         size_t nchunks = chunk_count(m);
         err = wasm_aot_emit(m, nchunks, src);
         if (!err) err = compile_into_cache(dir, key, src, nchunks, words, nwords, opts->keep_source, final_path);

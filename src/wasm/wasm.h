@@ -171,6 +171,10 @@ typedef struct wasm_native_options {
     const char *cc;
     /* Keep the generated .c beside the object (for reading or debugging). */
     bool keep_source;
+    /* Called (when not NULL) just before a build starts, i.e. when no cached
+     * object fits: building takes seconds, which a tool may want to say. */
+    void (*on_build)(void *arg);
+    void *on_build_arg;
 } wasm_native_options;
 
 isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_options *opts);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Everything one run owns, freed together. */
 typedef struct run_state {
@@ -145,12 +146,20 @@ static int invoke(const run_options *o, run_state *st) {
     return status;
 }
 
+/* A first --native run builds the module's code for seconds: say so on a
+ * terminal (never into a pipe or file: scripts compare stderr). */
+static void say_building(void *file) {
+    if (isatty(2)) fprintf(stderr, "isorun: building native code for %s (once; cached for later runs)...\n", (char *)file);
+}
+
 static int run_parsed(const run_options *o) {
     run_state st = {0};
     isorun_runtime_config config = {.module_cache_entries = 1, /* one module per process */
                                     .native = o->native,
                                     .native_cache_dir = o->native_cache,
-                                    .native_cc = getenv("ISORUN_CC")};
+                                    .native_cc = getenv("ISORUN_CC"),
+                                    .native_build_started = say_building,
+                                    .native_build_arg = (void *)o->file};
     isorun_error *err = isorun_runtime_new(&config, &st.rt);
     if (!err) err = cli_module_load(st.rt, o->file, o->precompiled, &st.module);
     int status = err ? cli_error("%s", isorun_error_message(err)) : 0;
