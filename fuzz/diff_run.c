@@ -1,8 +1,11 @@
 /*
- * diff_run.c — one module, interpreted and native, the same calls on both,
- * compared after every call (diff_run.h).
+ * diff_run.c — one module (or a pair linked in one store) in every
+ * combination of tiers, the same calls on each, compared after every call
+ * (diff_run.h).
  */
 #include "diff_run.h"
+
+#include "diff_host.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -17,6 +20,11 @@ enum {
      * both tiers (the native stack limit is far away). */
     CALL_DEPTH = 100,
     MAX_PAGES = 8,
+    /* table.grow by a random i32 would otherwise allocate millions of
+     * elements to compare after every call. */
+    MAX_TABLE_ELEMS = 1000,
+    MAX_WORLDS = 4,
+    NO_FUNC = 0xFFFFFFFFu,
 };
 
 diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, const char *cc, wasm_module *tiers[2],
@@ -59,19 +67,6 @@ typedef struct outcome {
     uint64_t fuel_left;
 } outcome;
 
-/* The bits of a value with any NaN replaced by the canonical positive one. */
-static wasm_slot canonical(uint8_t type, wasm_slot v) {
-    if (type == WASM_F32) {
-        uint32_t bits = (uint32_t)v;
-        return (bits & 0x7F800000u) == 0x7F800000u && (bits & 0x007FFFFFu) ? 0x7FC00000u : bits;
-    }
-    if (type == WASM_F64)
-        return (v & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (v & 0x000FFFFFFFFFFFFFull)
-                   ? 0x7FF8000000000000ull
-                   : v;
-    return v;
-}
-
 static outcome call_once(wasm_store *store, wasm_func *f, const wasm_slot *args) {
     outcome o = {0};
     const wasm_functype *type = wasm_func_type(f);
@@ -85,7 +80,7 @@ static outcome call_once(wasm_store *store, wasm_func *f, const wasm_slot *args)
     } else {
         o.nresults = type->nresults;
         for (uint32_t i = 0; i < o.nresults; i++)
-            o.results[i] = canonical(wasm_functype_results(type)[i], results[i]);
+            o.results[i] = diff_canonical(wasm_functype_results(type)[i], results[i]);
     }
     o.fuel_left = wasm_store_fuel(store);
     return o;
@@ -98,7 +93,7 @@ static bool same_outcome(const outcome *a, const outcome *b) {
 }
 
 static void print_outcome(FILE *out, const char *tier, const outcome *o, const wasm_functype *type) {
-    fprintf(out, "    %-12s ", tier);
+    fprintf(out, "    %-24s ", tier);
     if (o->code != ISORUN_ERR_OK) {
         fprintf(out, "%s: %s", isorun_error_code_name(o->code), o->message);
     } else {
@@ -112,29 +107,95 @@ static void print_outcome(FILE *out, const char *tier, const outcome *o, const w
 }
 
 /* ------------------------------------------------------------------------
- * The calls, and what they leave behind
+ * Worlds: one store with its host and instances, in one combination of tiers
  * ------------------------------------------------------------------------ */
 
+enum { INST_A = 0, INST_B = 1 }; /* the module under test; its provider */
+
+typedef struct world {
+    wasm_store *store;
+    diff_host *host;
+    wasm_instance *insts[2]; /* insts[INST_B] NULL without a provider */
+    char name[64];
+} world;
+
 typedef struct call {
-    uint32_t export_index;
+    uint32_t inst, export_index;
     wasm_slot args[MAX_PARAMS];
     uint64_t fuel;
 } call;
 
 typedef struct run {
-    wasm_module *module; /* the interpreted copy: for export names and types */
-    wasm_store *stores[2];
-    wasm_instance *insts[2];
+    wasm_module *modules[2]; /* interpreted copies: for export names and types */
+    uint32_t ninsts;
+    world worlds[MAX_WORLDS]; /* worlds[0], all interpreted, is the reference */
+    uint32_t nworlds;
     call log[MAX_LOGGED_CALLS];
     uint32_t ncalls;
     FILE *report;
     diff_stats *stats;
 } run;
 
+static const char *const inst_names[2] = {"a", "b"};
+
+/* Links an import: the host's ("env"), or the provider's export ("b"). */
+static bool resolve(world *w, const wasm_import *im, wasm_extern *out) {
+    if (strcmp(im->module, "b") == 0)
+        return w->insts[INST_B] && wasm_instance_export(w->insts[INST_B], im->name, out) && out->kind == im->kind;
+    return diff_host_import(w->host, im, out);
+}
+
+static isorun_error *instantiate(world *w, wasm_module *m, wasm_instance **out) {
+    uint32_t n = wasm_module_import_count(m);
+    wasm_extern *imports = calloc(n ? n : 1, sizeof *imports);
+    if (!imports) return isorun_error_new(ISORUN_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        const wasm_import *im = wasm_module_import(m, i);
+        if (!resolve(w, im, &imports[i])) {
+            free(imports);
+            return isorun_error_new(ISORUN_ERR_UNLINKABLE, "no %s.%s to import", im->module, im->name);
+        }
+    }
+    isorun_error *err = wasm_instantiate(w->store, m, imports, n, out);
+    free(imports);
+    return err;
+}
+
+/* Makes world w: the provider b (when there is one) first, then a. */
+static bool make_world(run *r, world *w, wasm_module *a, wasm_module *b) {
+    wasm_store_config cfg = {
+        .max_call_depth = CALL_DEPTH, .max_memory_pages = MAX_PAGES, .max_table_elems = MAX_TABLE_ELEMS};
+    w->store = wasm_store_new(&cfg);
+    w->host = w->store ? diff_host_new(w->store) : NULL;
+    if (!w->host) {
+        fprintf(r->report, "%s: out of memory\n", w->name);
+        return false;
+    }
+    for (int k = b ? INST_B : INST_A; k >= INST_A; k--) {
+        isorun_error *err = instantiate(w, k == INST_B ? b : a, &w->insts[k]);
+        if (err) {
+            fprintf(r->report, "%s: cannot instantiate %s: %s\n", w->name, inst_names[k], isorun_error_message(err));
+            isorun_error_free(err);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void free_world(world *w) {
+    if (w->store) wasm_store_free(w->store);
+    diff_host_free(w->host);
+}
+
+/* ------------------------------------------------------------------------
+ * The calls, and what they leave behind
+ * ------------------------------------------------------------------------ */
+
 static void print_call(const run *r, const call *c) {
-    const wasm_export *e = wasm_module_export(r->module, c->export_index);
-    const wasm_functype *type = wasm_module_func_type(r->module, e->index);
-    fprintf(r->report, "%s(", e->name);
+    const wasm_module *m = r->modules[c->inst];
+    const wasm_export *e = wasm_module_export(m, c->export_index);
+    const wasm_functype *type = wasm_module_func_type(m, e->index);
+    fprintf(r->report, "%s.%s(", inst_names[c->inst], e->name);
     for (uint32_t i = 0; i < type->nparams; i++)
         fprintf(r->report, "%s%s 0x%" PRIx64, i ? ", " : "", wasm_valtype_name(wasm_functype_params(type)[i]),
                 c->args[i]);
@@ -155,79 +216,147 @@ static void print_history(const run *r) {
     }
 }
 
-/* Compares memory and globals; describes the first difference. */
-static bool same_state(run *r) {
-    wasm_memory *mem[2] = {wasm_instance_memory(r->insts[0]), wasm_instance_memory(r->insts[1])};
-    uint64_t size[2] = {wasm_memory_size_bytes(mem[0]), wasm_memory_size_bytes(mem[1])};
-    if (size[0] != size[1]) {
-        fprintf(r->report, "  memory size differs: interpreted %" PRIu64 " bytes, native %" PRIu64 "\n", size[0],
-                size[1]);
-        return false;
-    }
-    const uint8_t *data[2] = {wasm_memory_data(mem[0]), wasm_memory_data(mem[1])};
-    if (memcmp(data[0], data[1], size[0]) != 0) {
-        uint64_t at = 0;
-        while (data[0][at] == data[1][at]) at++;
-        fprintf(r->report, "  memory differs from offset 0x%" PRIx64 ":\n", at);
-        for (int k = 0; k < 2; k++) {
-            fprintf(r->report, "    %-12s", k == DIFF_INTERP ? "interpreted" : "native");
-            for (uint64_t i = at; i < at + 16 && i < size[0]; i++) fprintf(r->report, " %02x", data[k][i]);
-            fprintf(r->report, "\n");
+/* Which function a funcref denotes, the same way in every world: 0 for
+ * null, a host function by its number, a wasm function by the instance
+ * and export that give it (every defined function is exported); NO_FUNC
+ * when none does. */
+static uint32_t func_identity(const run *r, const world *w, wasm_slot ref) {
+    if (!ref) return 0;
+    const wasm_func *f = (const wasm_func *)(uintptr_t)ref;
+    int host = diff_host_func_index(w->host, f);
+    if (host >= 0) return 0x100u + (uint32_t)host;
+    for (uint32_t k = 0; k < r->ninsts; k++) {
+        for (uint32_t i = 0; i < wasm_module_export_count(r->modules[k]); i++) {
+            const wasm_export *e = wasm_module_export(r->modules[k], i);
+            wasm_extern x;
+            if (e->kind == WASM_EXTERN_FUNC && wasm_instance_export(w->insts[k], e->name, &x) && x.u.func == f)
+                return 0x1000u * (k + 1) + i;
         }
+    }
+    return NO_FUNC;
+}
+
+/* Compares world w's table `name` of instance k with the reference's. */
+static bool same_table(run *r, uint32_t k, const char *name, const world *w) {
+    const world *ref = &r->worlds[0];
+    wasm_extern t[2];
+    if (!wasm_instance_export(ref->insts[k], name, &t[0]) || !wasm_instance_export(w->insts[k], name, &t[1]))
+        return false;
+    uint32_t size[2] = {wasm_table_size(t[0].u.table), wasm_table_size(t[1].u.table)};
+    if (size[0] != size[1]) {
+        fprintf(r->report, "  table %s.%s size differs: %s %u, %s %u\n", inst_names[k], name, ref->name, size[0],
+                w->name, size[1]);
         return false;
     }
-    for (uint32_t i = 0; i < wasm_module_export_count(r->module); i++) {
-        const wasm_export *e = wasm_module_export(r->module, i);
-        if (e->kind != WASM_EXTERN_GLOBAL) continue;
-        wasm_extern g[2];
-        if (!wasm_instance_export(r->insts[0], e->name, &g[0]) || !wasm_instance_export(r->insts[1], e->name, &g[1]))
-            return false;
-        uint8_t type = wasm_global_type(g[0].u.global).type;
-        wasm_slot v[2] = {canonical(type, wasm_global_get(g[0].u.global)),
-                          canonical(type, wasm_global_get(g[1].u.global))};
-        if (v[0] != v[1]) {
-            fprintf(r->report, "  global %s (%s) differs: interpreted 0x%" PRIx64 ", native 0x%" PRIx64 "\n", e->name,
-                    wasm_valtype_name(type), v[0], v[1]);
+    bool funcs = wasm_table_type(t[0].u.table).elem == WASM_FUNCREF;
+    for (uint32_t i = 0; i < size[0]; i++) {
+        wasm_slot v[2];
+        wasm_table_get(t[0].u.table, i, &v[0]);
+        wasm_table_get(t[1].u.table, i, &v[1]);
+        /* externrefs are the host's own values: compared as they are. */
+        uint64_t id[2] = {funcs ? func_identity(r, ref, v[0]) : v[0], funcs ? func_identity(r, w, v[1]) : v[1]};
+        if (id[0] != id[1]) {
+            fprintf(r->report, "  table %s.%s[%u] differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "%s\n", inst_names[k], name,
+                    i, ref->name, id[0], w->name, id[1],
+                    funcs ? " (function identities: 0 null, 0x10N host N, 0x1000*(1 a, 2 b) + export index)" : "");
             return false;
         }
     }
     return true;
 }
 
-/* Makes the call on both instances and compares; false on a mismatch. */
-static bool call_both(run *r, uint32_t export_index, const wasm_slot *args, uint64_t fuel) {
-    const wasm_export *e = wasm_module_export(r->module, export_index);
+/* Compares instance k's memory of world w with the reference's. */
+static bool same_memory(run *r, uint32_t k, const world *w) {
+    const world *ref = &r->worlds[0];
+    wasm_memory *mem[2] = {wasm_instance_memory(ref->insts[k]), wasm_instance_memory(w->insts[k])};
+    uint64_t size[2] = {wasm_memory_size_bytes(mem[0]), wasm_memory_size_bytes(mem[1])};
+    if (size[0] != size[1]) {
+        fprintf(r->report, "  %s's memory size differs: %s %" PRIu64 " bytes, %s %" PRIu64 "\n", inst_names[k],
+                ref->name, size[0], w->name, size[1]);
+        return false;
+    }
+    const uint8_t *data[2] = {wasm_memory_data(mem[0]), wasm_memory_data(mem[1])};
+    if (memcmp(data[0], data[1], size[0]) == 0) return true;
+    uint64_t at = 0;
+    while (data[0][at] == data[1][at]) at++;
+    fprintf(r->report, "  %s's memory differs from offset 0x%" PRIx64 ":\n", inst_names[k], at);
+    for (int j = 0; j < 2; j++) {
+        fprintf(r->report, "    %-28s", j ? w->name : ref->name);
+        for (uint64_t i = at; i < at + 16 && i < size[0]; i++) fprintf(r->report, " %02x", data[j][i]);
+        fprintf(r->report, "\n");
+    }
+    return false;
+}
+
+/* Compares world w's memories, globals, tables and host with the
+ * reference's; describes the first difference. */
+static bool same_state(run *r, const world *w) {
+    const world *ref = &r->worlds[0];
+    if (diff_host_calls(ref->host) != diff_host_calls(w->host)) {
+        fprintf(r->report, "  host calls differ: %s %" PRIu64 ", %s %" PRIu64 "\n", ref->name,
+                diff_host_calls(ref->host), w->name, diff_host_calls(w->host));
+        return false;
+    }
+    for (uint32_t k = 0; k < r->ninsts; k++) {
+        if (!same_memory(r, k, w)) return false;
+        for (uint32_t i = 0; i < wasm_module_export_count(r->modules[k]); i++) {
+            const wasm_export *e = wasm_module_export(r->modules[k], i);
+            if (e->kind == WASM_EXTERN_TABLE && !same_table(r, k, e->name, w)) return false;
+            if (e->kind != WASM_EXTERN_GLOBAL) continue;
+            wasm_extern g[2];
+            if (!wasm_instance_export(ref->insts[k], e->name, &g[0]) || !wasm_instance_export(w->insts[k], e->name, &g[1]))
+                return false;
+            uint8_t type = wasm_global_type(g[0].u.global).type;
+            wasm_slot v[2] = {diff_canonical(type, wasm_global_get(g[0].u.global)),
+                              diff_canonical(type, wasm_global_get(g[1].u.global))};
+            if (v[0] != v[1]) {
+                fprintf(r->report, "  global %s.%s (%s) differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", inst_names[k],
+                        e->name, wasm_valtype_name(type), ref->name, v[0], w->name, v[1]);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Makes the call in every world and compares each with the reference;
+ * false on a mismatch. */
+static bool call_all(run *r, uint32_t inst, uint32_t export_index, const wasm_slot *args, uint64_t fuel) {
+    const wasm_export *e = wasm_module_export(r->modules[inst], export_index);
     if (r->ncalls < MAX_LOGGED_CALLS) {
         call *c = &r->log[r->ncalls++];
-        c->export_index = export_index;
+        *c = (call){.inst = inst, .export_index = export_index, .fuel = fuel};
         memcpy(c->args, args, sizeof c->args);
-        c->fuel = fuel;
     }
-    outcome o[2];
-    wasm_func *f[2] = {NULL, NULL};
-    for (int k = 0; k < 2; k++) {
+    outcome o[MAX_WORLDS];
+    const wasm_functype *type = wasm_module_func_type(r->modules[inst], e->index);
+    for (uint32_t k = 0; k < r->nworlds; k++) {
         wasm_extern ext;
-        if (!wasm_instance_export(r->insts[k], e->name, &ext) || ext.kind != WASM_EXTERN_FUNC) return false;
-        f[k] = ext.u.func;
-        wasm_store_set_fuel(r->stores[k], true, fuel);
-        o[k] = call_once(r->stores[k], f[k], args);
+        if (!wasm_instance_export(r->worlds[k].insts[inst], e->name, &ext) || ext.kind != WASM_EXTERN_FUNC) return false;
+        wasm_store_set_fuel(r->worlds[k].store, true, fuel);
+        o[k] = call_once(r->worlds[k].store, ext.u.func, args);
     }
     if (r->stats) {
-        const outcome *seen = &o[DIFF_INTERP];
+        const outcome *seen = &o[0];
         r->stats->calls++;
         r->stats->returned += seen->code == ISORUN_ERR_OK;
         r->stats->other_errors += seen->code != ISORUN_ERR_OK && seen->code != ISORUN_ERR_TRAP;
         if (seen->code == ISORUN_ERR_TRAP && seen->trap < ISORUN_TRAP_COUNT_) r->stats->traps[seen->trap]++;
     }
-    bool same = same_outcome(&o[0], &o[1]);
-    if (!same) {
-        fprintf(r->report, "  the outcomes differ:\n");
-        print_outcome(r->report, "interpreted", &o[DIFF_INTERP], wasm_func_type(f[0]));
-        print_outcome(r->report, "native", &o[DIFF_NATIVE], wasm_func_type(f[0]));
+    for (uint32_t k = 1; k < r->nworlds; k++) {
+        bool same = same_outcome(&o[0], &o[k]);
+        if (!same) {
+            fprintf(r->report, "  the outcomes differ:\n");
+            print_outcome(r->report, r->worlds[0].name, &o[0], type);
+            print_outcome(r->report, r->worlds[k].name, &o[k], type);
+        }
+        if (same) same = same_state(r, &r->worlds[k]);
+        if (!same) {
+            print_history(r);
+            return false;
+        }
     }
-    if (same) same = same_state(r);
-    if (!same) print_history(r);
-    return same;
+    return true;
 }
 
 static uint64_t random_budget(gen_source *args, int which) {
@@ -260,39 +389,45 @@ void diff_stats_print(FILE *out, const diff_stats *s) {
     fprintf(out, "\n");
 }
 
-diff_status diff_compare(wasm_module *const tiers[2], gen_source *args, FILE *report, diff_stats *stats) {
+diff_status diff_compare(wasm_module *const tiers[2], wasm_module *const provider[2], gen_source *args, FILE *report,
+                         diff_stats *stats) {
     run *r = calloc(1, sizeof *r);
     if (!r) return DIFF_SETUP;
-    r->module = tiers[DIFF_INTERP];
+    r->modules[INST_A] = tiers[DIFF_INTERP];
+    r->modules[INST_B] = provider ? provider[DIFF_INTERP] : NULL;
+    r->ninsts = provider ? 2 : 1;
     r->report = report;
     r->stats = stats;
-    wasm_store_config cfg = {.max_call_depth = CALL_DEPTH, .max_memory_pages = MAX_PAGES};
+    /* Alone: interpreted, native. In a pair: every combination, the
+     * reference (both interpreted) first. */
+    r->nworlds = provider ? 4 : 2;
     diff_status status = DIFF_SAME;
-    for (int k = 0; k < 2 && status == DIFF_SAME; k++) {
-        r->stores[k] = wasm_store_new(&cfg);
-        isorun_error *err = r->stores[k] ? wasm_instantiate(r->stores[k], tiers[k], NULL, 0, &r->insts[k]) : NULL;
-        if (!r->stores[k] || err) {
-            fprintf(report, "cannot instantiate the %s copy: %s\n", k ? "native" : "interpreted",
-                    err ? isorun_error_message(err) : "out of memory");
-            isorun_error_free(err);
-            status = DIFF_SETUP;
+    for (uint32_t k = 0; k < r->nworlds && status == DIFF_SAME; k++) {
+        world *w = &r->worlds[k];
+        int ta = (int)(k & 1), tb = (int)(k >> 1);
+        if (provider)
+            snprintf(w->name, sizeof w->name, "a %s, b %s", ta ? "native" : "interpreted", tb ? "native" : "interpreted");
+        else
+            snprintf(w->name, sizeof w->name, "%s", ta ? "native" : "interpreted");
+        if (!make_world(r, w, tiers[ta], provider ? provider[tb] : NULL)) status = DIFF_SETUP;
+    }
+    for (uint32_t k = 1; k < r->nworlds && status == DIFF_SAME; k++)
+        if (!same_state(r, &r->worlds[k])) status = DIFF_MISMATCH;
+    for (uint32_t inst = 0; inst < r->ninsts; inst++) {
+        for (uint32_t i = 0; status == DIFF_SAME && i < wasm_module_export_count(r->modules[inst]); i++) {
+            const wasm_export *e = wasm_module_export(r->modules[inst], i);
+            if (e->kind != WASM_EXTERN_FUNC) continue;
+            const wasm_functype *type = wasm_module_func_type(r->modules[inst], e->index);
+            for (int set = 0; set < ARG_SETS && status == DIFF_SAME; set++) {
+                wasm_slot a[MAX_PARAMS] = {0};
+                for (uint32_t p = 0; p < type->nparams && p < MAX_PARAMS; p++)
+                    a[p] = gen_constant_bits(args, wasm_functype_params(type)[p]);
+                for (int b = 0; b < 3 && status == DIFF_SAME; b++)
+                    if (!call_all(r, inst, i, a, random_budget(args, b))) status = DIFF_MISMATCH;
+            }
         }
     }
-    if (status == DIFF_SAME && !same_state(r)) status = DIFF_MISMATCH;
-    for (uint32_t i = 0; status == DIFF_SAME && i < wasm_module_export_count(r->module); i++) {
-        const wasm_export *e = wasm_module_export(r->module, i);
-        if (e->kind != WASM_EXTERN_FUNC) continue;
-        const wasm_functype *type = wasm_module_func_type(r->module, e->index);
-        for (int set = 0; set < ARG_SETS && status == DIFF_SAME; set++) {
-            wasm_slot a[MAX_PARAMS] = {0};
-            for (uint32_t p = 0; p < type->nparams && p < MAX_PARAMS; p++)
-                a[p] = gen_constant_bits(args, wasm_functype_params(type)[p]);
-            for (int b = 0; b < 3 && status == DIFF_SAME; b++)
-                if (!call_both(r, i, a, random_budget(args, b))) status = DIFF_MISMATCH;
-        }
-    }
-    for (int k = 0; k < 2; k++)
-        if (r->stores[k]) wasm_store_free(r->stores[k]);
+    for (uint32_t k = 0; k < r->nworlds; k++) free_world(&r->worlds[k]);
     free(r);
     return status;
 }

@@ -3,13 +3,18 @@
  * native tier (tests/engine/test_differential.c, fuzz/fuzz_differential.c).
  *
  * The module is loaded twice, one copy compiled to native code, and each
- * copy instantiated in a store of its own. Then every exported function is
- * called, the same calls in the same order on both instances, with a few
- * argument sets and, for each, a few fuel budgets (a large one, and small
- * ones that run out part-way: the remaining fuel and what the call had
- * already written must agree too). After each call the two must agree on
- * the outcome (results bit for bit, or the trap code), the fuel left, the
- * memory's size and bytes, and every global. Float results and globals are
+ * copy instantiated in a store of its own, linked against a deterministic
+ * host (diff_host.h); a pair of modules (one importing from the other)
+ * is instantiated in the four combinations of tiers. Then every exported
+ * function is called, the same calls in the same order everywhere, with a
+ * few argument sets and, for each, a few fuel budgets (a large one, and
+ * small ones that run out part-way: the remaining fuel and what the call
+ * had already written must agree too). After each call every combination
+ * must agree with the all-interpreted one on the outcome (results bit for
+ * bit, or the trap code), the fuel left, each instance's memory size and
+ * bytes, every global, every table's size and elements (a funcref by the
+ * function it denotes: host function, or instance and export; an externref
+ * as the host value it is), and the host's call count. Float results and globals are
  * compared with NaNs made canonical, since the specification leaves an
  * arithmetic NaN's sign and payload open (gen_body.c keeps them out of
  * memory and integers).
@@ -50,10 +55,15 @@ void diff_stats_add(diff_stats *into, const diff_stats *s);
 /* One line: "N calls: R returned, T trapped (kind n, ...)". */
 void diff_stats_print(FILE *out, const diff_stats *s);
 
-/* Runs the calls on both tiers (arguments and budgets drawn from `args`)
- * and compares; stops at the first disagreement and describes it on
- * `report`: the call, its arguments and budget, both outcomes, and the
- * calls before it on the same instances. Adds to *stats unless NULL. */
-diff_status diff_compare(wasm_module *const tiers[2], gen_source *args, FILE *report, diff_stats *stats);
+/* Runs the calls in every combination of tiers (arguments and budgets
+ * drawn from `args`) and compares; stops at the first disagreement and
+ * describes it on `report`: the combination, the call, its arguments and
+ * budget, both outcomes, and the calls before it on the same instances.
+ * With `provider` (NULL: none), tiers' module imports from it ("b", see
+ * gen_module_pair): the two are linked in one store, in the four
+ * combinations of tiers, each compared with both interpreted. Adds to
+ * *stats unless NULL. */
+diff_status diff_compare(wasm_module *const tiers[2], wasm_module *const provider[2], gen_source *args, FILE *report,
+                         diff_stats *stats);
 
 #endif /* ISORUN_FUZZ_DIFF_RUN_H */

@@ -8,7 +8,8 @@
  * A disagreement between the tiers, or a generated module that does not
  * load (a generator bug), aborts with a report on stderr; libFuzzer then
  * saves the input, and the module itself is written to
- * $ISORUN_DIFF_FAIL_DIR/diff-failure.wasm (default: the current directory).
+ * $ISORUN_DIFF_FAIL_DIR/diff-failure.wasm (default: the current directory;
+ * a pair's provider beside it as diff-failure-b.wasm).
  *
  * Slow by fuzzing standards: every input runs the C compiler once (tens of
  * milliseconds to a second). The native objects go to a private cache
@@ -20,8 +21,7 @@
  * rerun a saved input without libFuzzer.
  */
 #define _GNU_SOURCE
-#include "diff_run.h"
-#include "gen_module.h"
+#include "diff_case.h"
 
 #include <ftw.h>
 #include <stdio.h>
@@ -41,7 +41,7 @@ static void remove_cache_dir(void);
 static bool ensure_cache_dir(void) {
     if (cache_dir[0]) return true;
     const char *tmp = getenv("TMPDIR");
-    snprintf(cache_dir, sizeof cache_dir, "%s/isorun-fuzz-diff.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    snprintf(cache_dir, sizeof cache_dir, "%s/isorun-fuzz-diff." ISR_MKSTEMP_XS, tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(cache_dir)) {
         perror("fuzz_differential: cannot make a cache directory");
         cache_dir[0] = 0;
@@ -65,12 +65,12 @@ static void remove_cache_dir(void) {
     rmdir(cache_dir);
 }
 
-static void save_failure(const uint8_t *wasm, size_t len) {
+static void save_wasm(const char *name, const gen_wasm *w) {
     const char *dir = getenv("ISORUN_DIFF_FAIL_DIR");
     char path[4096];
-    snprintf(path, sizeof path, "%s/diff-failure.wasm", dir && *dir ? dir : ".");
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", name);
     FILE *f = fopen(path, "wb");
-    if (f && fwrite(wasm, 1, len, f) == len && fclose(f) == 0) {
+    if (f && fwrite(w->bytes, 1, w->len, f) == w->len && fclose(f) == 0) {
         fprintf(stderr, "fuzz_differential: module written to %s (wasm2wat %s)\n", path, path);
         return;
     }
@@ -78,39 +78,31 @@ static void save_failure(const uint8_t *wasm, size_t len) {
     fprintf(stderr, "fuzz_differential: could not write %s\n", path);
 }
 
+/* The module, and a pair's provider beside it. */
+static void save_failure(const diff_case *c) {
+    save_wasm("diff-failure.wasm", &c->a);
+    if (c->b.bytes) save_wasm("diff-failure-b.wasm", &c->b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!ensure_cache_dir()) return 0;
     gen_source src;
     gen_source_from_bytes(&src, data, size);
-    size_t len = 0;
-    uint8_t *wasm = gen_module(&src, &len);
-    if (!wasm) return 0;
+    diff_case c;
+    if (!diff_case_generate(&src, &c)) return 0;
 
-    wasm_module *tiers[2];
-    diff_status status = diff_load(wasm, len, cache_dir, NULL, tiers, stderr);
-    if (status == DIFF_INVALID) {
-        save_failure(wasm, len);
-        abort(); /* a generator bug: the module should have been valid */
-    }
-    if (status == DIFF_NO_NATIVE) {
-        /* A valid module whose C does not compile is a native-tier bug,
-         * unless there is no compiler at all: then nothing can be fuzzed. */
-        save_failure(wasm, len);
-        abort();
-    }
-    if (status == DIFF_SAME) {
-        diff_stats stats = {0};
-        /* The rest of the input chooses the arguments and budgets. */
-        status = diff_compare(tiers, &src, stderr, &stats);
-        if (fuzz_verbose) diff_stats_print(stderr, &stats);
-        wasm_module_free(tiers[0]);
-        wasm_module_free(tiers[1]);
-    }
+    diff_stats stats = {0};
+    /* The rest of the input chooses the arguments and budgets. */
+    diff_status status = diff_case_run(&c, &src, cache_dir, NULL, stderr, &stats);
+    if (fuzz_verbose && status == DIFF_SAME) diff_stats_print(stderr, &stats);
     empty_cache_dir();
-    if (status == DIFF_MISMATCH) {
-        save_failure(wasm, len);
+    /* An invalid module is a generator bug; a valid module whose C does
+     * not compile is a native-tier bug, unless there is no compiler at
+     * all (then nothing can be fuzzed); a disagreement is what we look for. */
+    if (status == DIFF_INVALID || status == DIFF_NO_NATIVE || status == DIFF_MISMATCH) {
+        save_failure(&c);
         abort();
     }
-    free(wasm);
+    diff_case_free(&c);
     return 0;
 }

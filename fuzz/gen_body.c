@@ -23,55 +23,14 @@
  * loads, neg/abs/copysign of such, conversions from integers). Results and
  * globals are compared with NaNs made canonical (diff_run.c).
  */
-#include "gen_internal.h"
+#include "gen_body.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { FR_FUNC, FR_BLOCK, FR_LOOP, FR_IF };
-
-enum {
-    MAX_LOCALS = 40,
-    MAX_FRAMES = 12,
-    MAX_NEST = 6,  /* frames at which no further block is opened */
-    MAX_DEPTH = 10, /* recursion of gen_value / gen_stmt */
-    NO_LOCAL = UINT32_MAX,
-    NO_FRAME = UINT32_MAX,
-    NO_SLOT = UINT32_MAX,
-};
-
-typedef struct frame {
-    uint8_t kind;
-    uint8_t nlabel; /* a branch to it takes these: a loop's params, others' results */
-    uint8_t label[GEN_MAX_SIG];
-    uint32_t counter; /* FR_LOOP: the local bounding its back-edges */
-} frame;
-
-typedef struct body {
-    gen_mod *m;
-    gen_source *s;
-    isr_buf *code;
-    const gen_type *ft;
-    uint32_t func; /* its index */
-    uint8_t local_type[MAX_LOCALS];
-    bool reserved[MAX_LOCALS]; /* loop counters: never a random target */
-    uint32_t nlocals, nparams;
-    uint32_t scratch[GEN_NUM_TYPES]; /* one local per type for reshuffling results */
-    frame frames[MAX_FRAMES];
-    uint32_t nframes;
-    int budget;     /* instructions still to spend; then only leaves */
-    uint32_t depth; /* current recursion */
-    /* Instructions of opcodes.h's numeric (N) entries, by kind. */
-    uint16_t arith[GEN_NUM_TYPES][WASM_OP_COUNT_]; /* by result type */
-    uint32_t narith[GEN_NUM_TYPES];
-    uint16_t loads[GEN_NUM_TYPES][16];
-    uint32_t nloads[GEN_NUM_TYPES];
-    uint16_t stores[16];
-    uint32_t nstores;
-} body;
-
 static void gen_value(body *b, uint8_t t);
 static void gen_stmt(body *b);
+
 
 /* ------------------------------------------------------------------------
  * Encoding
@@ -510,7 +469,7 @@ static callee indirect(body *b, uint32_t k) {
 static void gen_call(body *b, const callee *c) {
     gen_values(b, c->type->t, c->type->nparams);
     if (!c->indirect) {
-        op(b, WASM_OP_CALL), u32(b, c->index);
+        op(b, WASM_OP_CALL), u32(b, b->m->func_base + c->index);
         return;
     }
     if (c->slot != NO_SLOT)
@@ -528,7 +487,8 @@ static void gen_stmt(body *b) {
     b->budget--;
     if (stop_here(b)) return;
     b->depth++;
-    uint32_t r = gen_below(b->s, 100);
+    /* 100 and up: tables, references, passive segments, imports. */
+    uint32_t r = gen_below(b->s, 115);
     if (r < 18) {
         uint8_t t = random_valtype(b);
         gen_value(b, t);
@@ -536,7 +496,7 @@ static void gen_stmt(body *b) {
     } else if (r < 26) {
         uint32_t g = gen_below(b->s, b->m->nglobals);
         gen_value(b, gen_global_type(g));
-        op(b, WASM_OP_GLOBAL_SET), u32(b, g);
+        op(b, WASM_OP_GLOBAL_SET), u32(b, b->m->global_base + g);
     } else if (r < 40) {
         wasm_op store = b->stores[gen_below(b->s, b->nstores)];
         gen_addr(b);
@@ -590,6 +550,8 @@ static void gen_stmt(body *b) {
         op(b, WASM_OP_RETURN);
     } else if (r < 97 && gen_chance(b->s, 20)) {
         op(b, WASM_OP_UNREACHABLE);
+    } else if (r >= 97) {
+        gen_ref_stmt(b);
     } else {
         op(b, WASM_OP_NOP);
     }
@@ -681,7 +643,7 @@ static void gen_value(body *b, uint8_t t) {
         gen_value(b, t);
         op(b, WASM_OP_LOCAL_TEE), u32(b, random_local(b, t));
     } else if (r < 330) {
-        op(b, WASM_OP_GLOBAL_GET), u32(b, type_slot(t) * GEN_GLOBALS_PER_TYPE + gen_below(b->s, GEN_GLOBALS_PER_TYPE));
+        op(b, WASM_OP_GLOBAL_GET), u32(b, b->m->global_base + type_slot(t) * GEN_GLOBALS_PER_TYPE + gen_below(b->s, GEN_GLOBALS_PER_TYPE));
     } else if (r < 600) {
         gen_numeric(b, t);
     } else if (r < 680) {
@@ -732,6 +694,8 @@ static void gen_value(body *b, uint8_t t) {
         op(b, WASM_OP_RETURN);
     } else if (r < 943) {
         op(b, WASM_OP_UNREACHABLE);
+    } else if (r < 975) {
+        done = gen_ref_value(b, t);
     } else {
         done = false;
     }
@@ -795,3 +759,18 @@ void gen_function_body(gen_mod *m, uint32_t func, isr_buf *out) {
     isr_buf_free(&code);
     free(b);
 }
+
+/* ------------------------------------------------------------------------
+ * For gen_refs.c (gen_body.h)
+ * ------------------------------------------------------------------------ */
+
+void gb_op(body *b, wasm_op o) { op(b, o); }
+void gb_byte(body *b, uint8_t v) { byte(b, v); }
+void gb_u32(body *b, uint32_t v) { u32(b, v); }
+void gb_i32(body *b, uint32_t v) { emit_i32(b, v); }
+void gb_value(body *b, uint8_t t) { gen_value(b, t); }
+void gb_values(body *b, const uint8_t *types, uint32_t n) { gen_values(b, types, n); }
+void gb_drop(body *b, uint32_t n) { drop_n(b, n); }
+void gb_keep_only(body *b, const uint8_t *types, uint32_t n, uint32_t k) { keep_only(b, types, n, k); }
+void gb_count(body *b, uint32_t small) { gen_count(b, small); }
+bool gb_stop(const body *b) { return stop_here(b); }

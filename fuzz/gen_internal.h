@@ -21,7 +21,40 @@ enum {
     GEN_MAX_TYPES = 128,   /* function types plus block types */
     GEN_GLOBALS_PER_TYPE = 2,
     GEN_NUM_TYPES = 4,     /* i32 i64 f32 f64 */
+    GEN_MAX_IMPORTS = 12,
+    GEN_NUM_TABLES = 3,    /* 0: funcref (call_indirect's), 1: funcref, 2: externref */
+    GEN_MAX_SEGS = 5,      /* element segments */
+    GEN_MAX_SEG_LEN = 10,
 };
+
+/* The host functions a module may import from "env" (diff_host.c
+ * implements them, with these signatures). */
+enum {
+    GEN_HOST_MIX,      /* (i32, i64) -> i32: mixes its arguments with a call counter */
+    GEN_HOST_TRAP,     /* (i32) -> i32: traps when the argument is a multiple of 4 */
+    GEN_HOST_CALLBACK, /* (i32) -> i32: calls the caller's export "f0" back */
+    GEN_HOST_EXT,      /* (i32) -> externref: an opaque host value (null for 0) */
+    GEN_HOST_COUNT_
+};
+
+/* One import: where it comes from, what it is. */
+typedef struct gen_import {
+    const char *module; /* "env" (the host) or "b" (the other instance) */
+    char name[16];
+    uint8_t kind;       /* WASM_EXTERN_* */
+    uint32_t type;      /* FUNC: type index; GLOBAL: the value type */
+    bool mut;           /* GLOBAL */
+} gen_import;
+
+/* An element segment. */
+typedef struct gen_seg {
+    uint8_t mode;     /* 0 active, 1 passive, 2 declarative */
+    uint8_t elem;     /* WASM_FUNCREF or WASM_EXTERNREF */
+    bool exprs;       /* elements as expressions (ref.func / ref.null) */
+    uint32_t table, offset; /* active */
+    uint32_t len;
+    uint32_t funcs[GEN_MAX_SEG_LEN]; /* function indices; UINT32_MAX: ref.null */
+} gen_seg;
 
 typedef struct gen_type {
     uint8_t nparams, nresults;
@@ -32,8 +65,20 @@ typedef struct gen_mod {
     gen_source *src;
     gen_type types[GEN_MAX_TYPES];
     uint32_t ntypes;
-    uint32_t nfuncs;
+    uint32_t nfuncs; /* defined ones */
     uint32_t func_type[GEN_MAX_FUNCS];
+    /* Imports, in index-space order within each kind: defined functions
+     * follow func_base imported ones, defined globals global_base. */
+    gen_import imports[GEN_MAX_IMPORTS];
+    uint32_t nimports, func_base, global_base;
+    uint32_t host_func[GEN_HOST_COUNT_]; /* function index of each host import; UINT32_MAX when absent */
+    bool mem_imported, table0_imported;
+    /* Tables 1 and 2 (table 0 is table_size, fixed). */
+    uint32_t table_min[GEN_NUM_TABLES], table_max[GEN_NUM_TABLES];
+    bool table_has_max[GEN_NUM_TABLES];
+    gen_seg segs[GEN_MAX_SEGS];
+    uint32_t nsegs;
+    uint32_t passive_data_len; /* data segment 1, passive */
     /* A signature no function need have: call_indirect through it traps
      * with a type mismatch unless a function happens to match. */
     uint32_t decoy_type;
@@ -54,8 +99,21 @@ extern const uint8_t gen_valtypes[GEN_NUM_TYPES];
 uint32_t gen_intern_type(gen_mod *m, const uint8_t *params, uint32_t nparams, const uint8_t *results,
                          uint32_t nresults);
 
-/* The type of global g. */
+/* Decides everything but the function bodies (gen_plan.c). With a
+ * provider (the first module of a pair), m imports from it. */
+void gen_plan_module(gen_mod *m, const gen_mod *provider);
+
+/* The type of defined global g (counted from the first defined one). */
 static inline uint8_t gen_global_type(uint32_t g) { return gen_valtypes[g / GEN_GLOBALS_PER_TYPE]; }
+
+/* The element type of table t. */
+static inline uint8_t gen_table_elem(uint32_t t) { return t == 2 ? WASM_EXTERNREF : WASM_FUNCREF; }
+
+/* All functions, imported and defined. */
+static inline uint32_t gen_func_count(const gen_mod *m) { return m->func_base + m->nfuncs; }
+
+/* The type index of function `index` in the function index space. */
+uint32_t gen_func_type_of(const gen_mod *m, uint32_t index);
 
 /* Appends function `func`'s code-section entry body (its local
  * declarations, then its instructions and the final end) to out. */

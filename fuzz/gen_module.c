@@ -1,6 +1,6 @@
 /*
- * gen_module.c — the module around the generated functions: decides the
- * signatures, memory, table and globals, and writes the binary's sections
+ * gen_module.c — the module around the generated functions: writes the
+ * binary's sections from the plan (gen_plan.c), and the entry points
  * (gen_module.h). Function bodies come from gen_body.c.
  */
 #include "gen_module.h"
@@ -41,19 +41,6 @@ uint32_t gen_intern_type(gen_mod *m, const uint8_t *params, uint32_t nparams, co
     if (m->ntypes == GEN_MAX_TYPES) return UINT32_MAX;
     m->types[m->ntypes] = t;
     return m->ntypes++;
-}
-
-static uint8_t random_valtype(gen_source *s) { return gen_valtypes[gen_below(s, GEN_NUM_TYPES)]; }
-
-/* A function signature: mostly one result, sometimes none or several. */
-static uint32_t random_func_type(gen_mod *m) {
-    uint8_t params[GEN_MAX_PARAMS], results[GEN_MAX_RESULTS];
-    uint32_t np = gen_below(m->src, GEN_MAX_PARAMS + 1);
-    uint32_t pick = gen_below(m->src, 10);
-    uint32_t nr = pick < 6 ? 1 : pick < 8 ? 0 : 2 + gen_below(m->src, GEN_MAX_RESULTS - 1);
-    for (uint32_t i = 0; i < np; i++) params[i] = random_valtype(m->src);
-    for (uint32_t i = 0; i < nr; i++) results[i] = random_valtype(m->src);
-    return gen_intern_type(m, params, np, results, nr); /* the table is empty enough here */
 }
 
 /* A section: id, byte size, contents. */
@@ -103,23 +90,76 @@ static void put_global_init(gen_mod *m, isr_buf *out, uint8_t type) {
     gen_put_byte(m, out, 0x0B);
 }
 
-/* Decides everything but the function bodies. */
-static void plan_module(gen_mod *m) {
-    m->nfuncs = 2 + gen_below(m->src, GEN_MAX_FUNCS - 1);
-    for (uint32_t f = 0; f < m->nfuncs; f++) m->func_type[f] = random_func_type(m);
-    m->decoy_type = random_func_type(m);
-    m->nglobals = GEN_NUM_TYPES * GEN_GLOBALS_PER_TYPE;
-    m->mem_min = 1 + gen_below(m->src, 2);
-    /* Usually a maximum a page or two above the minimum, so memory.grow
-     * both succeeds and fails; without one, the store's cap applies. */
-    m->mem_has_max = !gen_chance(m->src, 20);
-    m->mem_max = m->mem_min + gen_below(m->src, 3);
-    m->table_size = m->nfuncs + 3;
-    /* From a small offset to near the end; the slots it misses stay null. */
-    m->elem_offset = gen_below(m->src, 3);
-    uint32_t gap = gen_below(m->src, 4), room = m->table_size - m->elem_offset;
-    m->elem_count = gap < room ? room - gap : 0;
-    for (uint32_t i = 0; i < m->elem_count; i++) m->elem_funcs[i] = gen_below(m->src, m->nfuncs);
+static void put_table_type(gen_mod *m, isr_buf *out, uint32_t t) {
+    gen_put_byte(m, out, gen_table_elem(t));
+    put_limits(m, out, m->table_min[t], m->table_max[t], m->table_has_max[t]);
+}
+
+static void write_imports(gen_mod *m, isr_buf *sec) {
+    gen_put_u32(m, sec, m->nimports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const gen_import *im = &m->imports[i];
+        put_name(m, sec, im->module);
+        put_name(m, sec, im->name);
+        gen_put_byte(m, sec, im->kind);
+        switch (im->kind) {
+        case WASM_EXTERN_FUNC: gen_put_u32(m, sec, im->type); break;
+        case WASM_EXTERN_TABLE: put_table_type(m, sec, 0); break;
+        case WASM_EXTERN_MEMORY: put_limits(m, sec, m->mem_min, m->mem_max, m->mem_has_max); break;
+        default: gen_put_byte(m, sec, (uint8_t)im->type), gen_put_byte(m, sec, im->mut); break;
+        }
+    }
+}
+
+static void put_export(gen_mod *m, isr_buf *sec, const char *name, uint8_t kind, uint32_t index) {
+    put_name(m, sec, name);
+    gen_put_byte(m, sec, kind);
+    gen_put_u32(m, sec, index);
+}
+
+/* Every defined function as "f<N>" (N counted from the first defined one,
+ * so that "f0" always exists), every global as "g<index>" (imported ones
+ * too), the memory as "mem", the tables as "t0".."t2". */
+static void write_exports(gen_mod *m, isr_buf *sec) {
+    gen_put_u32(m, sec, m->nfuncs + m->global_base + m->nglobals + 1 + GEN_NUM_TABLES);
+    char name[16];
+    for (uint32_t f = 0; f < m->nfuncs; f++) {
+        snprintf(name, sizeof name, "f%u", f);
+        put_export(m, sec, name, WASM_EXTERN_FUNC, m->func_base + f);
+    }
+    for (uint32_t g = 0; g < m->global_base + m->nglobals; g++) {
+        snprintf(name, sizeof name, "g%u", g);
+        put_export(m, sec, name, WASM_EXTERN_GLOBAL, g);
+    }
+    put_export(m, sec, "mem", WASM_EXTERN_MEMORY, 0);
+    for (uint32_t t = 0; t < GEN_NUM_TABLES; t++) {
+        snprintf(name, sizeof name, "t%u", t);
+        put_export(m, sec, name, WASM_EXTERN_TABLE, t);
+    }
+}
+
+/* A segment in the binary form that fits it: the flags say passive or
+ * declarative, an explicit table index, and elements as expressions. */
+static void write_segment(gen_mod *m, isr_buf *sec, const gen_seg *s) {
+    uint8_t flags = (uint8_t)(s->exprs ? 4 : 0);
+    if (s->mode == 1) flags |= 1;
+    if (s->mode == 2) flags |= 3;
+    if (s->mode == 0 && s->table != 0) flags |= 2;
+    gen_put_byte(m, sec, flags);
+    if (s->mode == 0 && s->table != 0) gen_put_u32(m, sec, s->table);
+    if (s->mode == 0) put_i32_const_expr(m, sec, (int32_t)s->offset);
+    /* Forms 0 and 4 imply funcref; the others name the kind or the type. */
+    if (flags != 0 && flags != 4) gen_put_byte(m, sec, s->exprs ? s->elem : 0x00);
+    gen_put_u32(m, sec, s->len);
+    for (uint32_t i = 0; i < s->len; i++) {
+        if (!s->exprs) {
+            gen_put_u32(m, sec, s->funcs[i]);
+        } else if (s->funcs[i] == UINT32_MAX) {
+            gen_put_byte(m, sec, 0xD0), gen_put_byte(m, sec, s->elem), gen_put_byte(m, sec, 0x0B);
+        } else {
+            gen_put_byte(m, sec, 0xD2), gen_put_u32(m, sec, s->funcs[i]), gen_put_byte(m, sec, 0x0B);
+        }
+    }
 }
 
 static void write_sections(gen_mod *m, isr_buf *out, const isr_buf *code) {
@@ -140,20 +180,25 @@ static void write_sections(gen_mod *m, isr_buf *out, const isr_buf *code) {
     put_section(m, out, 1, &sec);
 
     sec.len = 0;
+    write_imports(m, &sec);
+    put_section(m, out, 2, &sec);
+
+    sec.len = 0;
     gen_put_u32(m, &sec, m->nfuncs);
     for (uint32_t f = 0; f < m->nfuncs; f++) gen_put_u32(m, &sec, m->func_type[f]);
     put_section(m, out, 3, &sec);
 
     sec.len = 0;
-    gen_put_u32(m, &sec, 1);
-    gen_put_byte(m, &sec, WASM_FUNCREF);
-    put_limits(m, &sec, m->table_size, m->table_size, true);
+    gen_put_u32(m, &sec, GEN_NUM_TABLES - m->table0_imported);
+    for (uint32_t t = m->table0_imported; t < GEN_NUM_TABLES; t++) put_table_type(m, &sec, t);
     put_section(m, out, 4, &sec);
 
-    sec.len = 0;
-    gen_put_u32(m, &sec, 1);
-    put_limits(m, &sec, m->mem_min, m->mem_max, m->mem_has_max);
-    put_section(m, out, 5, &sec);
+    if (!m->mem_imported) {
+        sec.len = 0;
+        gen_put_u32(m, &sec, 1);
+        put_limits(m, &sec, m->mem_min, m->mem_max, m->mem_has_max);
+        put_section(m, out, 5, &sec);
+    }
 
     sec.len = 0;
     gen_put_u32(m, &sec, m->nglobals);
@@ -165,57 +210,42 @@ static void write_sections(gen_mod *m, isr_buf *out, const isr_buf *code) {
     put_section(m, out, 6, &sec);
 
     sec.len = 0;
-    gen_put_u32(m, &sec, m->nfuncs + m->nglobals + 1);
-    char name[16];
-    for (uint32_t f = 0; f < m->nfuncs; f++) {
-        snprintf(name, sizeof name, "f%u", f);
-        put_name(m, &sec, name);
-        gen_put_byte(m, &sec, WASM_EXTERN_FUNC);
-        gen_put_u32(m, &sec, f);
-    }
-    for (uint32_t g = 0; g < m->nglobals; g++) {
-        snprintf(name, sizeof name, "g%u", g);
-        put_name(m, &sec, name);
-        gen_put_byte(m, &sec, WASM_EXTERN_GLOBAL);
-        gen_put_u32(m, &sec, g);
-    }
-    put_name(m, &sec, "mem");
-    gen_put_byte(m, &sec, WASM_EXTERN_MEMORY);
-    gen_put_u32(m, &sec, 0);
+    write_exports(m, &sec);
     put_section(m, out, 7, &sec);
 
-    /* One active element segment, in bounds (instantiation must succeed). */
+    /* The active segments are in bounds: instantiation must succeed. */
     sec.len = 0;
-    gen_put_u32(m, &sec, 1);
-    gen_put_byte(m, &sec, 0x00);
-    put_i32_const_expr(m, &sec, (int32_t)m->elem_offset);
-    gen_put_u32(m, &sec, m->elem_count);
-    for (uint32_t i = 0; i < m->elem_count; i++) gen_put_u32(m, &sec, m->elem_funcs[i]);
+    gen_put_u32(m, &sec, m->nsegs);
+    for (uint32_t i = 0; i < m->nsegs; i++) write_segment(m, &sec, &m->segs[i]);
     put_section(m, out, 9, &sec);
+
+    /* DataCount, which memory.init and data.drop need. */
+    sec.len = 0;
+    gen_put_u32(m, &sec, 2);
+    put_section(m, out, 12, &sec);
 
     gen_put_bytes(m, out, code->data, code->len); /* the code section, already framed */
 
-    /* One active data segment near the start of memory, where most
-     * generated addresses point. */
+    /* An active data segment near the start of memory, where most
+     * generated addresses point, and a passive one for memory.init. */
     sec.len = 0;
     uint32_t data_offset = gen_below(m->src, 256);
     uint32_t data_len = 1 + gen_below(m->src, 48);
-    gen_put_u32(m, &sec, 1);
+    gen_put_u32(m, &sec, 2);
     gen_put_byte(m, &sec, 0x00);
     put_i32_const_expr(m, &sec, (int32_t)data_offset);
     gen_put_u32(m, &sec, data_len);
     for (uint32_t i = 0; i < data_len; i++) gen_put_byte(m, &sec, (uint8_t)gen_below(m->src, 256));
+    gen_put_byte(m, &sec, 0x01);
+    gen_put_u32(m, &sec, m->passive_data_len);
+    for (uint32_t i = 0; i < m->passive_data_len; i++) gen_put_byte(m, &sec, (uint8_t)gen_below(m->src, 256));
     put_section(m, out, 11, &sec);
 
     isr_buf_free(&sec);
 }
 
-uint8_t *gen_module(gen_source *src, size_t *len) {
-    gen_mod *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
-    m->src = src;
-    plan_module(m);
-
+/* Writes the planned module: its binary (malloc'd, *len set), or NULL. */
+static uint8_t *build(gen_mod *m, size_t *len) {
     /* Bodies first: they intern block types the type section must list. */
     isr_buf bodies = {0}, entry = {0}, code = {0}, out = {0};
     gen_put_u32(m, &bodies, m->nfuncs);
@@ -233,12 +263,40 @@ uint8_t *gen_module(gen_source *src, size_t *len) {
     isr_buf_free(&bodies);
     isr_buf_free(&entry);
     isr_buf_free(&code);
-    bool oom = m->oom;
-    free(m);
-    if (oom) {
+    if (m->oom) {
         isr_buf_free(&out);
         return NULL;
     }
     *len = out.len;
     return out.data;
+}
+
+uint8_t *gen_module(gen_source *src, size_t *len) {
+    gen_mod *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->src = src;
+    gen_plan_module(m, NULL);
+    uint8_t *wasm = build(m, len);
+    free(m);
+    return wasm;
+}
+
+bool gen_module_pair(gen_source *src, gen_wasm *a, gen_wasm *b) {
+    gen_mod *mb = calloc(1, sizeof *mb), *ma = calloc(1, sizeof *ma);
+    bool ok = false;
+    a->bytes = b->bytes = NULL;
+    if (mb && ma) {
+        mb->src = ma->src = src;
+        gen_plan_module(mb, NULL);
+        b->bytes = build(mb, &b->len);
+        if (b->bytes) {
+            gen_plan_module(ma, mb);
+            a->bytes = build(ma, &a->len);
+        }
+        ok = a->bytes != NULL;
+        if (!ok) free(b->bytes), b->bytes = NULL;
+    }
+    free(ma);
+    free(mb);
+    return ok;
 }

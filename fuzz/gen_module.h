@@ -4,11 +4,18 @@
  * (tests/engine/test_differential.c, fuzz/fuzz_differential.c).
  *
  * Each module has: one memory (1-2 pages, usually a maximum of a few), an
- * active data segment; a funcref table a little larger than the function
- * count, partly filled by an active element segment (the rest null); two
- * mutable globals of each numeric type; 2-6 functions with random
- * signatures (multi-value sometimes) and random bodies. Every function is
- * exported as "f<N>", every global as "g<N>", the memory as "mem".
+ * active and a passive data segment; three tables: a funcref table a
+ * little larger than the function count, partly filled by an active
+ * element segment (the rest null), a small funcref one and a small
+ * externref one; element segments of every mode (active, passive,
+ * declarative; function indices or expressions); two mutable globals of
+ * each numeric type; 2-6 functions with random signatures (multi-value
+ * sometimes) and random bodies. It may import host functions, globals, its
+ * memory and table 0 from "env" (diff_host.h says what they are); in a
+ * pair, the second module also imports from the first ("b"). Every
+ * defined function is exported as "f<N>" (N from 0 for the first defined
+ * one), every global as "g<index>", the memory as "mem", the tables as
+ * "t0".."t2".
  *
  * Bodies come from a typed generator (gen_body.c) that tracks operand and
  * control stacks the way the validator does, so every module is valid by
@@ -20,11 +27,24 @@
 
 #include "gen_source.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* A new module's binary drawn from src (malloc'd, *len set), or NULL when
  * memory runs out. */
 uint8_t *gen_module(gen_source *src, size_t *len);
+
+/* A module's binary (malloc'd). */
+typedef struct gen_wasm {
+    uint8_t *bytes;
+    size_t len;
+} gen_wasm;
+
+/* Two modules for two instances in one store: b as gen_module makes it,
+ * and a, which imports from "b" (b's exports, by their names: one or two
+ * functions, sometimes its first global, memory or table 0) as well as
+ * from the host. False (both NULL) when memory runs out. */
+bool gen_module_pair(gen_source *src, gen_wasm *a, gen_wasm *b);
 
 #endif /* ISORUN_FUZZ_GEN_MODULE_H */

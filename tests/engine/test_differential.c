@@ -3,11 +3,15 @@
  * programs nobody wrote by hand (CTest engine.differential).
  *
  * For each of N deterministic seeds, fuzz/gen_module.c makes a valid module
- * (memory, table, globals, a few functions over every numeric instruction,
+ * (memory, tables, globals, a few functions over every numeric instruction,
  * loads and stores, blocks, loops, branches, calls, call_indirect, memory
- * operations) and fuzz/diff_run.c runs it interpreted and native, calling
- * every export with a few argument sets and fuel budgets and comparing
- * results, traps, remaining fuel, memory and globals after every call.
+ * operations, table and reference instructions, passive segments, imports
+ * from a deterministic host) — or, for about a third of the seeds, a pair
+ * where one module imports from the other — and fuzz/diff_run.c runs it
+ * interpreted and native (a pair: in all four combinations of tiers),
+ * calling every export with a few argument sets and fuel budgets and
+ * comparing results, traps, remaining fuel, memories, globals, tables and
+ * the host's call count after every call.
  *
  * The native build of each module (one C compiler run) is the cost, so the
  * seeds are spread over one worker thread per core; each worker generates,
@@ -15,7 +19,7 @@
  * seed order.
  *
  * Environment:
- *   ISORUN_DIFF_SEEDS=N        how many seeds (default 40)
+ *   ISORUN_DIFF_SEEDS=N        how many seeds (default 100)
  *   ISORUN_DIFF_FIRST_SEED=S   the first one (default 1): to rerun seed 17
  *                              alone, ISORUN_DIFF_FIRST_SEED=17 ISORUN_DIFF_SEEDS=1
  *   ISORUN_DIFF_JOBS=J         worker threads (default: the number of cores)
@@ -23,7 +27,7 @@
  *                              the engine's): e.g. "cc -ffast-math" builds
  *                              wrong code on purpose, to see the test notice
  * A failing seed's module is written to ISORUN_DIFF_FAIL_DIR/seed-S.wasm
- * (`wasm2wat` shows it); the report names the call, its arguments and fuel,
+ * (and a pair's provider to seed-S-b.wasm; `wasm2wat` shows them); the report names the call, its arguments and fuel,
  * both outcomes, and the calls made before it.
  *
  * Compile definitions (tests/engine/CMakeLists.txt):
@@ -34,8 +38,7 @@
 #define _GNU_SOURCE
 #include "../unit/check.h"
 
-#include "../../fuzz/diff_run.h"
-#include "../../fuzz/gen_module.h"
+#include "../../fuzz/diff_case.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -48,15 +51,15 @@
 #error "tests/engine/CMakeLists.txt defines ISORUN_DIFF_CACHE_DIR and ISORUN_DIFF_FAIL_DIR"
 #endif
 
-enum { DEFAULT_SEEDS = 40, MAX_JOBS = 16 };
+enum { DEFAULT_SEEDS = 100, MAX_JOBS = 16 };
 
 /* What happened to one seed, kept until the main thread reports it. */
 typedef struct seed_result {
     diff_status status;
     diff_stats stats;
     char *report;      /* what diff_run wrote (malloc'd), when not DIFF_SAME */
-    uint8_t *wasm;     /* the module, when not DIFF_SAME */
-    size_t wasm_len;
+    diff_case modules; /* kept when not DIFF_SAME */
+    bool pair;
 } seed_result;
 
 static struct {
@@ -82,32 +85,25 @@ static void run_seed(uint64_t seed, seed_result *out) {
     }
     gen_source src;
     gen_source_from_seed(&src, module_stream(seed));
-    size_t len = 0;
-    uint8_t *wasm = gen_module(&src, &len);
+    diff_case c;
     diff_status status = DIFF_SETUP;
-    if (wasm) {
-        wasm_module *tiers[2];
-        status = diff_load(wasm, len, ISORUN_DIFF_CACHE_DIR, work.cc, tiers, report);
-        if (status == DIFF_SAME) {
-            gen_source args;
-            gen_source_from_seed(&args, args_stream(seed));
-            status = diff_compare(tiers, &args, report, &out->stats);
-            wasm_module_free(tiers[0]);
-            wasm_module_free(tiers[1]);
-        }
+    if (diff_case_generate(&src, &c)) {
+        gen_source args;
+        gen_source_from_seed(&args, args_stream(seed));
+        status = diff_case_run(&c, &args, ISORUN_DIFF_CACHE_DIR, work.cc, report, &out->stats);
     } else {
         fprintf(report, "the generator ran out of memory\n");
     }
     fclose(report);
     out->status = status;
+    out->pair = c.b.bytes != NULL;
     if (status == DIFF_SAME) {
         free(text);
-        free(wasm);
+        diff_case_free(&c);
         return;
     }
     out->report = text;
-    out->wasm = wasm;
-    out->wasm_len = len;
+    out->modules = c;
 }
 
 static void *worker(void *arg) {
@@ -132,18 +128,25 @@ static uint64_t env_number(const char *name, uint64_t fallback) {
     return n;
 }
 
-/* Writes a failing seed's module where the report says it is. */
-static void save_module(uint64_t seed, const seed_result *r) {
-    char path[4096];
-    mkdir(ISORUN_DIFF_FAIL_DIR, 0755);
-    snprintf(path, sizeof path, "%s/seed-%llu.wasm", ISORUN_DIFF_FAIL_DIR, (unsigned long long)seed);
+static void save_wasm(const char *path, const gen_wasm *w) {
     FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(r->wasm, 1, r->wasm_len, f) == r->wasm_len;
+    bool ok = f && fwrite(w->bytes, 1, w->len, f) == w->len;
     if (f && fclose(f) != 0) ok = false;
     if (ok)
         fprintf(stderr, "  module written to %s (wasm2wat %s)\n", path, path);
     else
         fprintf(stderr, "  could not write the module to %s\n", path);
+}
+
+/* Writes a failing seed's module(s) where the report says they are: a
+ * pair as seed-S.wasm (a) and seed-S-b.wasm (b, the provider). */
+static void save_modules(uint64_t seed, const seed_result *r) {
+    char path[4096];
+    mkdir(ISORUN_DIFF_FAIL_DIR, 0755);
+    snprintf(path, sizeof path, "%s/seed-%llu.wasm", ISORUN_DIFF_FAIL_DIR, (unsigned long long)seed);
+    if (r->modules.a.bytes) save_wasm(path, &r->modules.a);
+    snprintf(path, sizeof path, "%s/seed-%llu-b.wasm", ISORUN_DIFF_FAIL_DIR, (unsigned long long)seed);
+    if (r->modules.b.bytes) save_wasm(path, &r->modules.b);
 }
 
 static const char *status_name(diff_status s) {
@@ -178,7 +181,7 @@ static void test_random_modules(void) {
     if (started == 0) worker(NULL); /* no threads: do it here */
     for (uint32_t t = 0; t < started; t++) pthread_join(threads[t], NULL);
 
-    uint32_t no_native = 0, failed = 0;
+    uint32_t no_native = 0, failed = 0, pairs = 0;
     diff_stats total = {0};
     for (uint32_t i = 0; i < work.nseeds; i++) {
         seed_result *r = &work.results[i];
@@ -192,14 +195,16 @@ static void test_random_modules(void) {
         check_record(ok, __FILE__, __LINE__, what);
         if (!ok) {
             fprintf(stderr, "%s", r->report ? r->report : "");
-            if (r->wasm) save_module(seed, r);
+            save_modules(seed, r);
             fprintf(stderr, "  rerun alone: ISORUN_DIFF_FIRST_SEED=%llu ISORUN_DIFF_SEEDS=1\n",
                     (unsigned long long)seed);
         }
+        pairs += r->pair;
         free(r->report);
-        free(r->wasm);
+        diff_case_free(&r->modules);
     }
-    printf("differential: %u of %u seeds agreed; ", work.nseeds - failed, work.nseeds);
+    printf("differential: %u of %u seeds agreed (%u of them pairs of linked instances); ", work.nseeds - failed,
+           work.nseeds, pairs);
     diff_stats_print(stdout, &total);
     free(work.results);
     /* No C compiler at all is a configuration, not a native-tier bug. */
