@@ -2,7 +2,8 @@
  * gen_refs.c — the instructions over tables, references, passive segments
  * and imported functions (gen_body.h): table.get/set/size/grow/fill/copy/
  * init, elem.drop, ref.null/ref.func/ref.is_null, memory.init, data.drop,
- * and calls to the host's and the other instance's functions.
+ * call_indirect through table 1 and with imported functions' types, and
+ * calls to the host's and the other instance's functions.
  *
  * Reference values never live in locals or reach a function's results
  * here: each is written right where an instruction consumes it (gen_ref),
@@ -96,9 +97,28 @@ static uint32_t imported_global(body *b, uint8_t t, bool writable) {
     return UINT32_MAX;
 }
 
+/* call_indirect through table 0 or 1 with the type of any function,
+ * imported ones included (table.set and table.init put those in the
+ * tables); leaves the results. */
+static const gen_type *call_indirect_any(body *b) {
+    const gen_mod *m = b->m;
+    uint32_t type = gen_func_type_of(m, gen_below(b->s, gen_func_count(m)));
+    uint32_t tab = gen_below(b->s, 2);
+    const gen_type *t = &m->types[type];
+    gb_values(b, t->t, t->nparams);
+    gen_table_index(b, tab);
+    gb_op(b, WASM_OP_CALL_INDIRECT), gb_u32(b, type), gb_u32(b, tab);
+    return t;
+}
+
 void gen_ref_stmt(body *b) {
     const gen_mod *m = b->m;
-    switch (gen_below(b->s, 11)) {
+    switch (gen_below(b->s, 13)) {
+    case 11:
+    case 12:
+        /* The results may be externrefs: dropped, they need no home. */
+        gb_drop(b, call_indirect_any(b)->nresults);
+        break;
     case 0: {
         uint8_t elem = random_elem(b);
         uint32_t t = table_of(b, elem);
