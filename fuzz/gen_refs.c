@@ -67,8 +67,9 @@ static uint32_t segment_of(body *b, uint8_t elem) {
     return n ? candidates[gen_below(b->s, n)] : UINT32_MAX;
 }
 
-/* An imported function of the instance's function index space (host or
- * the other instance's), with its type. */
+/* A random imported function (the host's or the other instance's) for
+ * numeric code: its index, or UINT32_MAX when the draw was ext, whose
+ * externref result only gen_ref consumes. */
 static uint32_t random_import_func(body *b) {
     const gen_mod *m = b->m;
     uint32_t pick = gen_below(b->s, m->func_base);
