@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "rt_helpers.h"
+#include "interrupter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,34 +99,6 @@ static isorun_error *call_wait(isorun_instance *inst, int32_t *byte, double *sec
     if (seconds) *seconds = now_s() - start;
     if (byte) *byte = got;
     return err;
-}
-
-/* Interrupts an instance every 20 ms until stopped: an interrupt that came
- * before the call started would be cleared by it. */
-typedef struct interrupter {
-    isorun_instance *inst;
-    atomic_bool done;
-    pthread_t thread;
-} interrupter;
-
-static void *interrupt_main(void *arg) {
-    interrupter *it = arg;
-    while (!atomic_load(&it->done)) {
-        nanosleep(&(struct timespec){0, 20000000}, NULL);
-        isorun_instance_interrupt(it->inst);
-    }
-    return NULL;
-}
-
-static void interrupter_start(interrupter *it, isorun_instance *inst) {
-    it->inst = inst;
-    atomic_init(&it->done, false);
-    REQUIRE(pthread_create(&it->thread, NULL, interrupt_main, it) == 0);
-}
-
-static void interrupter_stop(interrupter *it) {
-    atomic_store(&it->done, true);
-    pthread_join(it->thread, NULL);
 }
 
 static void test_deadline_wakes_host_wait(void) {

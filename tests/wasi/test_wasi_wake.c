@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "../runtime/rt_helpers.h"
+#include "../runtime/interrupter.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -187,34 +188,6 @@ done:
 /* ------------------------------------------------------------------------
  * isorun_instance_interrupt from another thread
  * ------------------------------------------------------------------------ */
-
-/* Interrupts the instance every 20 ms until the call under test returns:
- * an interrupt that came before the call started would be cleared by it. */
-typedef struct interrupter {
-    isorun_instance *inst;
-    atomic_bool done;
-    pthread_t thread;
-} interrupter;
-
-static void *interrupt_main(void *arg) {
-    interrupter *it = arg;
-    while (!atomic_load(&it->done)) {
-        nanosleep(&(struct timespec){0, 20000000}, NULL);
-        isorun_instance_interrupt(it->inst);
-    }
-    return NULL;
-}
-
-static void interrupter_start(interrupter *it, isorun_instance *inst) {
-    it->inst = inst;
-    atomic_init(&it->done, false);
-    REQUIRE(pthread_create(&it->thread, NULL, interrupt_main, it) == 0);
-}
-
-static void interrupter_stop(interrupter *it) {
-    atomic_store(&it->done, true);
-    pthread_join(it->thread, NULL);
-}
 
 static void test_interrupt_stops_read_on_idle_pipe(void) {
     fixture f;
