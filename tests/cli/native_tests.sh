@@ -21,38 +21,8 @@ COUNTING_CC=$8
 TMP=$(mktemp -d)
 SERVER_PID= # a server a case started, stopped on any exit
 trap '[[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-FAILURES=0
-
-# run [--native] ARGS... : `isorun run ARGS` interpreted, or with
-# --native-cache CACHE inserted after `run`; stdin from RUN_STDIN; the
-# environment is clean but for PATH and RUN_ENV. Sets STATUS, and leaves
-# stdout and stderr in $TMP/out and $TMP/err.
-RUN_ENV=()
-RUN_STDIN=/dev/null
-run() {
-    local cmd=("$@")
-    env -i PATH="$PATH" "${RUN_ENV[@]}" "$ISORUN" "${cmd[@]}" >"$TMP/out" 2>"$TMP/err" <"$RUN_STDIN"
-    STATUS=$?
-    LAST="isorun ${cmd[*]}"
-}
-
-fail() {
-    echo "FAIL: $LAST"
-    echo "  $1"
-    echo "  status: $STATUS"
-    echo "  stdout: $(head -c 600 "$TMP/out" | sed '2,$s/^/          /')"
-    echo "  stderr: $(head -c 600 "$TMP/err" | sed '2,$s/^/          /')"
-    FAILURES=$((FAILURES + 1))
-}
-
-need() {
-    for f in "$@"; do
-        if [[ ! -f $f ]]; then
-            echo "SKIP: $f was not built (needs clang for wasm32-wasi and wabt)"
-            exit 77
-        fi
-    done
-}
+# shellcheck source=harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # both ARGS... : runs `isorun run ARGS` interpreted and then natively; the
 # exit status, stdout and stderr must be byte for byte the same. Leaves the
@@ -67,17 +37,6 @@ both() {
     cmp -s "$TMP/out" "$TMP/interp.out" ||
         fail "stdout differs from the interpreter's ($(wc -c <"$TMP/out") and $(wc -c <"$TMP/interp.out") bytes)"
     cmp -s "$TMP/err" "$TMP/interp.err" || fail "stderr differs from the interpreter's: $(head -c 300 "$TMP/interp.err")"
-}
-
-expect_status() { [[ $STATUS == "$1" ]] || fail "expected exit status $1"; }
-expect_out_has_line() { grep -qxF -- "$1" "$TMP/out" || fail "expected a stdout line: $1"; }
-# One line on stderr, starting "isorun: ", matching the extended regex.
-expect_err_line() {
-    local lines
-    lines=$(wc -l <"$TMP/err")
-    [[ $lines == 1 ]] || fail "expected exactly one line on stderr, got $lines"
-    grep -qE -- "^isorun: " "$TMP/err" || fail "stderr must start with 'isorun: '"
-    grep -qE -- "$1" "$TMP/err" || fail "stderr must match: $1"
 }
 
 # ---- cases ------------------------------------------------------------------
@@ -314,13 +273,4 @@ case_precompiled() {
     expect_err_line "-o takes one module"
 }
 
-if ! declare -F "case_$CASE" >/dev/null; then
-    echo "native_tests.sh: no case named $CASE" >&2
-    exit 2
-fi
-"case_$CASE"
-if ((FAILURES)); then
-    echo "$FAILURES check(s) failed"
-    exit 1
-fi
-echo "ok"
+run_case native_tests.sh
