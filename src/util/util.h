@@ -130,16 +130,22 @@ size_t isr_leb_write_s(uint8_t out[10], int64_t v);
  * to-do markers takes a file template for one. */
 #define ISR_MKSTEMP_XS "XX" "XX" "XX"
 
-/* SHA-256 (sha256.c). */
+/* SHA-256 (sha256.c). Uses the x86-64 SHA extensions when the CPU has them,
+ * else portable C. */
 typedef struct isr_sha256 {
     uint32_t h[8];
     uint64_t len;     /* bytes hashed so far */
     uint8_t block[64];
     size_t used;      /* bytes in block */
+    bool force_portable; /* init clears it; only tests set it (after init), to
+                            compare the portable code with the one chosen */
 } isr_sha256;
 void isr_sha256_init(isr_sha256 *s);
 void isr_sha256_update(isr_sha256 *s, const void *data, size_t n);
 void isr_sha256_final(isr_sha256 *s, uint8_t digest[32]);
+/* Which code isr_sha256_update runs on this CPU, for logs and tests:
+ * "x86-64 SHA extensions" or "portable". */
+const char *isr_sha256_implementation(void);
 
 /* Duplicates n bytes into a NUL-terminated string; NULL on OOM. */
 char *isr_strndup(const char *s, size_t n);
