@@ -19,7 +19,7 @@ cd "$repo_root"
 build=${ISORUN_BUILD_DIR:-build}
 
 scripts/install-deps.sh
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build"
 
 exec scripts/demo-run.sh "$build"

@@ -60,7 +60,7 @@ isorun_error *rpc_get_sleb(rpc_reader *r, unsigned bits, int64_t *out) {
 }
 
 isorun_error *rpc_get_string(rpc_reader *r, size_t max, const char *what, const char **s, size_t *len) {
-    uint64_t n;
+    uint64_t n = 0; /* set when err is NULL; gcc -O3 cannot see that */
     isorun_error *err = rpc_get_uleb(r, 32, &n);
     if (err) return isr_error_wrap(err, "%s length", what);
     if (n > max) {

@@ -83,7 +83,7 @@ isorun_error *tp_frame_check(const uint8_t *frame, size_t len, uint32_t max_body
 
 isorun_error *isorun_frame_size(const void *header, size_t header_len, uint32_t max_body, size_t *frame_size) {
     if (!header || !frame_size) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_frame_size: NULL argument");
-    tp_frame_header h;
+    tp_frame_header h = {0}; /* filled when err is NULL; gcc -O3 cannot see that */
     isorun_error *err = tp_frame_header_read(header, header_len, max_body ? max_body : TP_DEFAULT_MAX_FRAME,
                                              &h);
     if (err) return err;
