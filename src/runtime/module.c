@@ -121,18 +121,15 @@ isorun_error *isorun_module_load(isorun_runtime *rt, const void *bytes, size_t l
         return NULL;
     }
     if (!wm) {
-        isorun_error *err = wasm_module_new(bytes, len, &wm);
-        if (!err && rt->native) {
-            wasm_native_options opts = {
-                .cache_dir = rt->native_cache_dir,
-                .cc = rt->native_cc,
-                .keep_source = rt->native_keep_source,
-                .on_build = rt->native_build_started,
-                .on_build_arg = rt->native_build_arg,
-            };
-            err = wasm_module_compile_native(wm, &opts);
-            if (err) wasm_module_free(wm);
-        }
+        wasm_native_options opts = {
+            .cache_dir = rt->native_cache_dir,
+            .cc = rt->native_cc,
+            .keep_source = rt->native_keep_source,
+            .on_build = rt->native_build_started,
+            .on_build_arg = rt->native_build_arg,
+        };
+        isorun_error *err =
+            rt->native ? wasm_module_new_native(bytes, len, &opts, &wm) : wasm_module_new(bytes, len, &wm);
         if (err) return err;
     }
     isorun_module *m = NULL;

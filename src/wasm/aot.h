@@ -38,7 +38,7 @@ typedef struct wasm_aot_code {
 
 /* aot_build.c: returns the path of a shared object holding m's native code,
  * building it (or reusing the cached one) as opts say. *path_out is malloc'd. */
-isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *opts, char **path_out);
+isorun_error *wasm_aot_build(wasm_module *m, const wasm_native_options *opts, char **path_out);
 
 /* aot_load.c: loads the object at path and checks it against m. */
 isorun_error *wasm_aot_load(const wasm_module *m, const char *path, wasm_aot_code **out);

@@ -312,7 +312,7 @@ static size_t chunk_count(const wasm_module *m) {
     return n ? (size_t)n : 1;
 }
 
-isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *opts, char **path_out) {
+isorun_error *wasm_aot_build(wasm_module *m, const wasm_native_options *opts, char **path_out) {
     *path_out = NULL;
     char *cc = strdup(opts->cc && opts->cc[0] ? opts->cc : "cc");
     char *dir = opts->cache_dir ? strdup(opts->cache_dir) : default_cache_dir();
@@ -352,8 +352,11 @@ isorun_error *wasm_aot_build(const wasm_module *m, const wasm_native_options *op
     }
     if (!err && !usable_object(final_path)) {
         if (opts->on_build) opts->on_build(opts->on_build_arg);
-        size_t nchunks = chunk_count(m);
-        err = wasm_aot_emit(m, nchunks, src);
+        /* The C is a translation of the interpreter's code: a module that
+         * came from the cache so far was never compiled. */
+        if (!m->compiled) err = wasm_compile(m);
+        size_t nchunks = err ? 0 : chunk_count(m);
+        if (!err) err = wasm_aot_emit(m, nchunks, src);
         if (!err) err = compile_into_cache(dir, key, src, nchunks, words, nwords, opts->keep_source, final_path);
     }
     for (size_t c = 0; c < MAX_CHUNKS; c++) isr_buf_free(&src[c]);

@@ -116,10 +116,11 @@ isorun_error *wasm_module_load_native(const char *path, wasm_module **out) {
     wasm_aot_code *code = NULL;
     isorun_error *err = open_object(path, &code);
     if (err) return err;
-    /* The module is decoded, validated and compiled from the object's own
-     * copy, exactly as if it had been loaded from its .wasm. */
+    /* The module is decoded and validated from the object's own copy,
+     * exactly as if it had been loaded from its .wasm; it is not compiled
+     * for the interpreter, which never runs it. */
     wasm_module *m = NULL;
-    err = wasm_module_new(code->desc->wasm, (size_t)code->desc->wasm_len, &m);
+    err = wasm_module_new_uncompiled(code->desc->wasm, (size_t)code->desc->wasm_len, &m);
     if (!err) err = attach(m, code);
     if (err) {
         wasm_aot_unload(code);
@@ -156,6 +157,17 @@ isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_optio
     if (err) return err;
     m->aot = code;
     return NULL;
+}
+
+isorun_error *wasm_module_new_native(const uint8_t *bytes, size_t len, const wasm_native_options *opts,
+                                     wasm_module **out) {
+    isorun_error *err = wasm_module_new_uncompiled(bytes, len, out);
+    if (!err) err = wasm_module_compile_native(*out, opts);
+    if (err && *out) {
+        wasm_module_free(*out);
+        *out = NULL;
+    }
+    return err;
 }
 
 bool wasm_module_is_native(const wasm_module *m) { return m && m->aot; }

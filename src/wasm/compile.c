@@ -905,5 +905,6 @@ isorun_error *wasm_compile(wasm_module *m) {
     free(c.vstack);
     free(c.ctrl);
     free(c.consts);
+    if (!err) m->compiled = true;
     return err;
 }

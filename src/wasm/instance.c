@@ -402,6 +402,8 @@ isorun_error *wasm_instantiate(wasm_store *s, wasm_module *m, const wasm_extern 
     if (out) *out = NULL;
     if (!s || !m || !out || (nimports && !imports))
         return isr_error(ISORUN_ERR_ARGUMENT, "wasm_instantiate: store, module, imports and out are required");
+    if (!m->compiled && !m->aot) /* cannot happen: such modules never leave wasm_module_new_native */
+        return isr_error(ISORUN_ERR_ARGUMENT, "wasm_instance_new: the module has neither compiled nor native code");
     isorun_error *err = check_imports(s, m, imports, nimports);
     if (!err) err = check_counts(s, m);
     if (err) return err;

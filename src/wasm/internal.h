@@ -122,6 +122,9 @@ struct wasm_module {
     char **func_names; /* nfuncs entries or NULL; entries may be NULL */
 
     struct wasm_aot_code *aot; /* native code (aot.h), or NULL: interpreted */
+    /* func_defs[].code is filled (wasm_compile). A module with native code
+     * from the cache is never compiled: its instances never interpret. */
+    bool compiled;
 };
 
 /* decode.c: parses the binary (bytes copied into m->bytes). Checks everything
@@ -134,8 +137,13 @@ void wasm_module_destroy(wasm_module *m);
 /* validate.c: validates a decoded module (ISORUN_ERR_INVALID on failure). */
 isorun_error *wasm_validate(const wasm_module *m);
 
-/* compile.c: translates every validated function body into m->func_defs[].code. */
+/* compile.c: translates every validated function body into m->func_defs[].code
+ * and sets m->compiled. */
 isorun_error *wasm_compile(wasm_module *m);
+
+/* module.c: decodes and validates, without compiling (the native tier
+ * compiles only when it has to translate the code). */
+isorun_error *wasm_module_new_uncompiled(const uint8_t *bytes, size_t len, wasm_module **out);
 
 /* ------------------------------------------------------------------------
  * Runtime objects

@@ -4,20 +4,29 @@
  */
 #include "aot.h"
 
-isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out) {
+isorun_error *wasm_module_new_uncompiled(const uint8_t *bytes, size_t len, wasm_module **out) {
     *out = NULL;
     if (!bytes && len) return isr_error(ISORUN_ERR_ARGUMENT, "wasm_module_new: bytes is NULL");
     wasm_module *m;
     isorun_error *err = wasm_decode(bytes, len, &m);
     if (err) return err;
     err = wasm_validate(m);
-    if (!err) err = wasm_compile(m);
     if (err) {
         wasm_module_destroy(m);
         return err;
     }
     *out = m;
     return NULL;
+}
+
+isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out) {
+    isorun_error *err = wasm_module_new_uncompiled(bytes, len, out);
+    if (!err) err = wasm_compile(*out);
+    if (err && *out) {
+        wasm_module_destroy(*out);
+        *out = NULL;
+    }
+    return err;
 }
 
 wasm_module *wasm_module_ref(wasm_module *m) {

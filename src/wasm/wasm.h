@@ -178,6 +178,11 @@ typedef struct wasm_native_options {
 } wasm_native_options;
 
 isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_options *opts);
+/* wasm_module_new + wasm_module_compile_native, for a module that will only
+ * run natively: when the object is in the cache, the code is not compiled
+ * for the interpreter at all (a third of the load time of a cached module). */
+isorun_error *wasm_module_new_native(const uint8_t *bytes, size_t len, const wasm_native_options *opts,
+                                     wasm_module **out);
 /* A native object is also a precompiled module: it carries the module's
  * bytes. wasm_module_load_native loads one (from the cache, or copied
  * anywhere, e.g. by `isorun compile -o`): the bytes are decoded, validated

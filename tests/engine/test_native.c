@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include "../unit/check.h"
 #include "../unit/engine_helpers.h"
+#include "../../src/wasm/internal.h" /* wasm_module.compiled */
 
 #include <dirent.h>
 #include <errno.h>
@@ -984,6 +985,46 @@ static void test_cache_reuse(void) {
     scratch_remove();
 }
 
+/* wasm_module_new_native: a cache miss compiles the code in order to
+ * translate it; a hit attaches the object to a module that is never compiled
+ * for the interpreter, which never runs it. Bad bytes fail before any build. */
+static void test_new_native_skips_compile(void) {
+    const char *dir = scratch_dir();
+    char cache[4200], counter[4200];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    snprintf(counter, sizeof counter, "%s/cc-runs", dir);
+    REQUIRE(setenv("ISORUN_TEST_CC_COUNTER", counter, 1) == 0);
+    wasm_native_options opts = {.cache_dir = cache, .cc = ISORUN_COUNTING_CC};
+    wasm_module *src = fresh_module("native_lib");
+
+    wasm_module *built = NULL, *cached = NULL;
+    EXPECT_OK(wasm_module_new_native(src->bytes, src->len, &opts, &built));
+    CHECK_EQ_INT(count_lines(counter), 1);
+    CHECK(built && built->compiled && wasm_module_is_native(built));
+    EXPECT_OK(wasm_module_new_native(src->bytes, src->len, &opts, &cached));
+    CHECK_EQ_INT(count_lines(counter), 1);
+    CHECK(cached && !cached->compiled && wasm_module_is_native(cached));
+    if (cached) {
+        wasm_store *store = wasm_store_new(NULL);
+        wasm_instance *inst = INSTANTIATE(store, cached, NULL, 0);
+        outcome o = call_export(store, inst, "twice", (const wasm_slot[]){21});
+        CHECK_RETURNED(&o, 42);
+        wasm_store_free(store);
+    }
+
+    static const uint8_t bad_version[] = {0, 'a', 's', 'm', 2, 0, 0, 0};
+    wasm_module *none = src;
+    EXPECT_ERROR(wasm_module_new_native(bad_version, sizeof bad_version, &opts, &none), ISORUN_ERR_MALFORMED);
+    CHECK(none == NULL);
+    CHECK_EQ_INT(count_lines(counter), 1);
+
+    wasm_module_free(src);
+    wasm_module_free(built);
+    wasm_module_free(cached);
+    unsetenv("ISORUN_TEST_CC_COUNTER");
+    scratch_remove();
+}
+
 /* ------------------------------------------------------------------------ */
 
 static wasm_module *load_tier(const char *name, int tier) {
@@ -1021,6 +1062,7 @@ int main(void) {
         RUN(test_no_compiler);
         RUN(test_unsafe_cache_dir);
         RUN(test_cache_reuse);
+        RUN(test_new_native_skips_compile);
     }
     for (int k = 0; k < 2; k++) {
         wasm_module_free(ops[k]);

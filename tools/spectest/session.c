@@ -62,12 +62,9 @@ isorun_error *session_load_module(session *s, const char *filename, wasm_module 
     free(path);
     if (!bytes) return NULL;
     wasm_module *m = NULL;
-    isorun_error *err = wasm_module_new((const uint8_t *)bytes, len, &m);
+    isorun_error *err = s->native ? wasm_module_new_native((const uint8_t *)bytes, len, s->native, &m)
+                                  : wasm_module_new((const uint8_t *)bytes, len, &m);
     free(bytes);
-    if (!err && s->native) {
-        err = wasm_module_compile_native(m, s->native);
-        if (err) wasm_module_free(m);
-    }
     if (err) {
         return err;
     }
