@@ -1,7 +1,8 @@
 /*
  * sha256.c — SHA-256 (FIPS 180-4), for content keys that must not collide:
- * the native code cache names each built object by the hash of the C it was
- * built from and the compiler command.
+ * the native code cache names each built object by the hash of the code
+ * generator's id, the compiler command and the module's bytes. That hash is
+ * computed on every native load, so its speed is part of start-up.
  *
  * compress() is the portable reference. On x86-64 CPUs with the SHA
  * extensions (checked with cpuid at run time) compress_sha_ni() does the
