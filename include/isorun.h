@@ -441,6 +441,19 @@ int isorun_call_wake_fd(isorun_call *call);
  * the call's start cancels); it is consumed then, so simply wait again. */
 isorun_trap_code isorun_call_interrupted(isorun_call *call);
 
+/* Calls function export `name` of inst from inside a host function, as part
+ * of the calling guest's call. Like isorun_instance_call, except that the
+ * call cannot outlive the guest's budget: it runs under the earlier of the
+ * caller's deadline and inst's own, and isorun_instance_interrupt on the
+ * caller reaches it, as for a local link (isorun_instance_call from a host
+ * function starts a call of its own, bounded only by inst's budget). inst
+ * may be the calling instance (re-entry on this thread). A trap in inst is
+ * the returned error; return it from the host function to end the guest's
+ * call with it. ISORUN_ERR_ARGUMENT for a NULL call. */
+isorun_error *isorun_call_instance_call(isorun_call *call, isorun_instance *inst, const char *name,
+                                        const isorun_val *args, size_t nargs, isorun_val *results,
+                                        size_t nresults);
+
 /* Defines host function module.name with a signature written as parameter
  * types, "->", result types, e.g. "i32 i32 -> i32", "-> i64", "f64 ->".
  * Called from install. A second definition of the same name is an error

@@ -56,6 +56,13 @@ isorun_trap_code isorun_call_interrupted(isorun_call *call) {
     return call ? isr_interrupt_check(&call->binding->inst->interrupt) : ISORUN_TRAP_NONE;
 }
 
+isorun_error *isorun_call_instance_call(isorun_call *call, isorun_instance *inst, const char *name,
+                                        const isorun_val *args, size_t nargs, isorun_val *results,
+                                        size_t nresults) {
+    if (!call) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_call_instance_call: no call");
+    return isr_instance_call_from(call->binding->inst, inst, name, args, nargs, results, nresults);
+}
+
 static isorun_error *bad_result(const isr_host_def *def, uint32_t i, uint8_t want, isorun_kind got) {
     return isr_trap(ISORUN_TRAP_HOST, "host function \"%s\".\"%s\" wrote a %s as result %u, which is declared %s",
                     def->module, def->name, isorun_kind_name(got), i, wasm_valtype_name(want));

@@ -135,6 +135,11 @@ static isorun_error *check_call(const char *name, const wasm_functype *ft, const
 
 isorun_error *isorun_instance_call(isorun_instance *inst, const char *name, const isorun_val *args, size_t nargs,
                                    isorun_val *results, size_t nresults) {
+    return isr_instance_call_from(NULL, inst, name, args, nargs, results, nresults);
+}
+
+isorun_error *isr_instance_call_from(isorun_instance *caller, isorun_instance *inst, const char *name,
+                                     const isorun_val *args, size_t nargs, isorun_val *results, size_t nresults) {
     if (!inst || !name || (nargs && !args) || (nresults && !results))
         return isr_error(ISORUN_ERR_ARGUMENT, "isorun_instance_call: instance, name, args and results are required");
     wasm_func *f = NULL;
@@ -150,9 +155,15 @@ isorun_error *isorun_instance_call(isorun_instance *inst, const char *name, cons
     if (!slots) return isr_error_nomem();
     for (size_t i = 0; i < nargs; i++) slots[i] = isr_slot_of_val(&args[i]);
 
-    err = isr_instance_enter(inst, 0);
+    /* Inside a caller's call: its deadline bounds this one, and it points at
+     * inst while inst runs so that interrupting it reaches inst (as a local
+     * link does, link_local.c). */
+    err = isr_instance_enter(inst, caller ? caller->run_deadline_ns : 0);
     if (!err) {
+        isorun_instance *outer = NULL;
+        if (caller && caller != inst) outer = atomic_exchange(&caller->callee, inst);
         err = wasm_call(inst->store, f, slots, slots);
+        if (caller && caller != inst) atomic_store(&caller->callee, outer);
         isr_instance_account(inst, err);
         isr_instance_leave(inst);
     }

@@ -310,6 +310,11 @@ void isr_instance_destroy(isorun_instance *inst);
  * fuel refills and arms the deadline min(inherited, now + budget.deadline_ns)
  * (0 = none). Waiting for another thread is bounded by that deadline. */
 isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadline_ns);
+/* isorun_instance_call, made from inside caller's call when caller is not
+ * NULL: under caller's deadline too, and reachable by interrupting caller
+ * (isorun_call_instance_call). */
+isorun_error *isr_instance_call_from(isorun_instance *caller, isorun_instance *inst, const char *name,
+                                     const isorun_val *args, size_t nargs, isorun_val *results, size_t nresults);
 /* Takes the lock only (no call bookkeeping), waiting as long as it takes:
  * for host access to memory. Undone by isr_instance_leave. */
 void isr_instance_lock(isorun_instance *inst);

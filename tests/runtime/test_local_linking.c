@@ -4,8 +4,9 @@
  * traps and fuel exhaustion in the provider (named in the error, provider
  * usable afterwards), the consumer's reference keeping the provider alive,
  * type errors at instantiation naming both sides, an A -> B -> A round trip
- * that re-enters A on the same thread, and a busy provider bounded by the
- * caller's deadline.
+ * that re-enters A on the same thread, a busy provider bounded by the
+ * caller's deadline, and a host function's nested call into another
+ * instance (isorun_call_instance_call) bounded like a link.
  */
 #include "rt_helpers.h"
 
@@ -346,6 +347,84 @@ done:
     isorun_runtime_free(rt);
 }
 
+/* A host function that calls another instance with isorun_call_instance_call
+ * runs that call as part of the guest's: the guest's deadline and an
+ * interrupt of the guest reach it (isorun_instance_call would start a call of
+ * its own, bounded only by the target's budget). The target is the
+ * component's config. */
+static isorun_error *nest_spin(isorun_call *call, const isorun_val *args, isorun_val *results) {
+    (void)args;
+    (void)results;
+    return isorun_call_instance_call(call, isorun_call_data(call), "spin", NULL, 0, NULL, 0);
+}
+
+static isorun_error *nest_add(isorun_call *call, const isorun_val *args, isorun_val *results) {
+    return isorun_call_instance_call(call, isorun_call_data(call), "add", args, 2, results, 1);
+}
+
+static isorun_error *nest_install(void *config, isorun_imports *im) {
+    isorun_error *err = isorun_imports_define(im, "nest", "spin", "->", nest_spin, config);
+    if (!err) err = isorun_imports_define(im, "nest", "add", "i32 i32 -> i32", nest_add, config);
+    return err;
+}
+
+static const isorun_system_ops nest_ops = {"test:nest", nest_install, NULL, NULL, NULL};
+
+static isorun_instance *nesting_guest_new(isorun_runtime *rt, isorun_module *m, isorun_instance *target,
+                                          const isorun_budget *budget) {
+    isorun_system_component *c = NULL;
+    REQUIRE_OK(isorun_system_new(&nest_ops, target, &c));
+    isorun_builder *b = isorun_builder_new(rt, m);
+    REQUIRE(b);
+    isorun_error *err = isorun_builder_add_system(b, c);
+    isorun_builder_set_budget(b, budget);
+    isorun_instance *inst = NULL;
+    if (!err) err = isorun_builder_instantiate(b, &inst);
+    isorun_builder_free(b);
+    isorun_system_free(c);
+    REQUIRE_OK(err);
+    return inst;
+}
+
+static void test_host_nested_call(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *nm = LOAD_WAT(rt, "rt_nested");
+    if (!pm || !nm) goto done;
+    /* Fuel only as a safety net: were the nested call out of the guest's
+     * reach, it would end out of fuel (after seconds) instead. */
+    isorun_budget net = {.fuel = 2000000000ull};
+    isorun_instance *target = provider_new(rt, pm, "spinner", &net);
+    isorun_instance *guest = nesting_guest_new(rt, nm, target, NULL);
+    int32_t r = 0;
+    EXPECT_OK(call_i32(guest, "add", &r, 2, 40, 2, 0));
+    CHECK_EQ_INT(r, 42);
+
+    interrupter it = {guest, 0};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, interrupt_repeatedly, &it) == 0);
+    EXPECT_TRAP(isorun_instance_call(guest, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_INTERRUPTED, "interrupted");
+    atomic_store(&it.done, 1);
+    pthread_join(t, NULL);
+    EXPECT_OK(call_i32(guest, "add", &r, 2, 1, 2, 0));
+    CHECK_EQ_INT(r, 3);
+    isorun_instance_free(guest);
+
+    isorun_budget budget = {.deadline_ns = 50 * 1000000ull};
+    guest = nesting_guest_new(rt, nm, target, &budget);
+    EXPECT_TRAP(isorun_instance_call(guest, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_DEADLINE, "deadline exceeded");
+    EXPECT_OK(call_i32(target, "add", &r, 2, 5, 6, 0)); /* usable, its own budget untouched */
+    CHECK_EQ_INT(r, 11);
+    isorun_instance_free(guest);
+
+    EXPECT_ERROR(isorun_call_instance_call(NULL, target, "add", NULL, 0, NULL, 0), ISORUN_ERR_ARGUMENT, "no call");
+    isorun_instance_free(target);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(nm);
+    isorun_runtime_free(rt);
+}
+
 int main(void) {
     RUN(test_linked_calls);
     RUN(test_link_errors);
@@ -353,5 +432,6 @@ int main(void) {
     RUN(test_round_trip_reenters);
     RUN(test_busy_provider_bounded_by_deadline);
     RUN(test_interrupt_reaches_provider);
+    RUN(test_host_nested_call);
     return rt_summary();
 }
