@@ -830,7 +830,15 @@ void isorun_server_free(isorun_server *s);
  * ISORUN_TRAP_HOST with a message naming the import, the remote id and the
  * remote status ("remote call-cycle (...): ..."). Signatures are checked by the
  * callee on every call (type fingerprints). The builder keeps a reference to
- * t. Only numeric (i32/i64/f32/f64) signatures can be linked. */
+ * t. Only numeric (i32/i64/f32/f64) signatures can be linked.
+ * When t was made by isorun_transport_dial and its connection fails, the
+ * link's next call dials the same address again (with t's options, and t's
+ * server attached to the new connection too) and the link keeps the new
+ * connection: a restarted peer is reached again. A call in flight when the
+ * connection failed ends with ISORUN_RPC_UNAVAILABLE and is never repeated
+ * (it may have run). While the address does not answer, the link dials at
+ * most once a second; calls in between fail at once, unavailable. t itself
+ * stays closed: isorun_transport_call on it keeps failing. */
 isorun_error *isorun_builder_link_remote(isorun_builder *b, const char *import_module, isorun_transport *t,
                                          const char *remote_id);
 

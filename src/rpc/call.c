@@ -140,10 +140,7 @@ isorun_error *rpc_call(isorun_transport *t, const char *target, const char *func
         p.next = *rpc_pending_bucket(t, p.id);
         *rpc_pending_bucket(t, p.id) = &p;
     }
-    isorun_error *err = closed ? rpc_error_with_status(isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
-                                                                 t->close_reason ? t->close_reason : "closed"),
-                                                       ISORUN_RPC_UNAVAILABLE)
-                               : NULL;
+    isorun_error *err = closed ? rpc_unavailable(t, t->close_reason) : NULL;
     pthread_mutex_unlock(&t->mu);
     if (err) {
         pthread_cond_destroy(&p.cv);

@@ -44,6 +44,15 @@ const char *isorun_transport_describe(const isorun_transport *t) { return t ? t-
  * Closing
  * ------------------------------------------------------------------------ */
 
+isorun_error *rpc_unavailable(const isorun_transport *t, const char *reason) {
+    if (!reason) reason = "closed";
+    /* Transports' own messages often start with the label already. */
+    bool labelled = strncmp(reason, t->label, strlen(t->label)) == 0;
+    isorun_error *err = labelled ? isr_error(ISORUN_ERR_IO, "remote unavailable: %s", reason)
+                                 : isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label, reason);
+    return rpc_error_with_status(err, ISORUN_RPC_UNAVAILABLE);
+}
+
 /* Marks the transport closed and fails every pending call with reason.
  * Idempotent: the first reason is kept. */
 void rpc_transport_mark_closed(isorun_transport *t, const char *reason) {
@@ -57,8 +66,7 @@ void rpc_transport_mark_closed(isorun_transport *t, const char *reason) {
         for (pending *p = t->pending[b]; p; p = p->next) {
             if (p->done) continue;
             p->done = true;
-            p->failure = rpc_error_with_status(
-                isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label, reason), ISORUN_RPC_UNAVAILABLE);
+            p->failure = rpc_unavailable(t, reason);
             pthread_cond_signal(&p->cv);
         }
     }
@@ -101,6 +109,7 @@ void isorun_transport_free(isorun_transport *t) {
     if (server) rpc_server_release(server);
     t->ops->free(t->impl);
     free(t->close_reason);
+    free(t->dial_url);
     pthread_cond_destroy(&t->role);
     pthread_cond_destroy(&t->standby_cv);
     pthread_mutex_destroy(&t->standby_mu);
@@ -299,7 +308,34 @@ isorun_error *isorun_transport_dial(const char *url, const isorun_rpc_options *o
         err = tp_socket_dial(url, &u, o.call_timeout_ns, &impl);
     }
     if (err) return err;
-    return wrap(ops, impl, &o, NULL, false, out);
+    err = wrap(ops, impl, &o, NULL, false, out);
+    if (err) return err;
+    (*out)->dial_url = isr_strndup(url, strlen(url));
+    if (!(*out)->dial_url) {
+        isorun_transport_free(*out);
+        *out = NULL;
+        return isr_error_nomem();
+    }
+    return NULL;
+}
+
+isorun_error *rpc_transport_redial(isorun_transport *t, isorun_transport **out) {
+    *out = NULL;
+    if (!t->dial_url) return isr_error(ISORUN_ERR_ARGUMENT, "%s was not dialed, so it cannot be dialed again", t->label);
+    isorun_error *err = isorun_transport_dial(t->dial_url, &t->opts, out);
+    if (err) return err;
+    pthread_mutex_lock(&t->mu);
+    rpc_server *server = t->server ? rpc_server_ref(t->server) : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (server) {
+        err = isorun_server_attach(server, *out);
+        rpc_server_release(server);
+        if (err) {
+            isorun_transport_free(*out);
+            *out = NULL;
+        }
+    }
+    return err;
 }
 
 isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server) {
@@ -330,9 +366,7 @@ isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size
     /* The flag, not the mutex: sending is on every call's path. */
     if (atomic_load(&t->closed_flag)) {
         pthread_mutex_lock(&t->mu);
-        isorun_error *err = rpc_error_with_status(isr_error(ISORUN_ERR_IO, "remote unavailable: %s: %s", t->label,
-                                                            t->close_reason ? t->close_reason : "closed"),
-                                                  ISORUN_RPC_UNAVAILABLE);
+        isorun_error *err = rpc_unavailable(t, t->close_reason);
         pthread_mutex_unlock(&t->mu);
         return err;
     }

@@ -8,12 +8,24 @@
  * it goes through the same resolution and type checks as any host function,
  * and its state (the transport reference, the stubs) lives and dies with the
  * component. The stub's types and fingerprint are computed once, here.
+ *
+ * A link over a dialed transport outlives its connection: when the
+ * connection has failed, the next call dials the same address again and the
+ * link moves to the new connection. A call in flight when it failed is not
+ * repeated — it may have run — and ends unavailable.
  */
 #include "rpc.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* How often a link dials a failed connection's address again. While the peer
+ * is down, calls fail at once in between: a connect to an unreachable host
+ * can take the whole call timeout, which no call should pay every time. */
+#define REDIAL_INTERVAL_NS (1000ull * 1000000ull)
 
 typedef struct remote_link remote_link;
 
@@ -28,7 +40,10 @@ typedef struct stub {
 } stub;
 
 struct remote_link {
-    isorun_transport *t; /* reference */
+    pthread_mutex_t mu;      /* guards t, redialing, next_redial_ns */
+    isorun_transport *t;     /* reference; replaced when redialed */
+    bool redialing;          /* one caller dials; the others do not wait for it */
+    uint64_t next_redial_ns; /* CLOCK_MONOTONIC */
     char *module, *remote_id;
     uint64_t salt;
     stub *stubs;
@@ -48,7 +63,48 @@ static void link_free(void *config) {
     free(l->module);
     free(l->remote_id);
     isorun_transport_free(l->t);
+    pthread_mutex_destroy(&l->mu);
     free(l);
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The transport for the next call, referenced. A dialed transport whose
+ * connection failed is replaced by a new connection to the same address, at
+ * most once per REDIAL_INTERVAL_NS; *err is set when that dial failed. */
+static isorun_transport *link_transport(remote_link *l, isorun_error **err) {
+    *err = NULL;
+    pthread_mutex_lock(&l->mu);
+    isorun_transport *cur = isorun_transport_ref(l->t);
+    bool dial = atomic_load(&cur->closed_flag) && cur->dial_url && !l->redialing && now_ns() >= l->next_redial_ns;
+    if (dial) l->redialing = true;
+    pthread_mutex_unlock(&l->mu);
+    if (!dial) return cur;
+
+    isorun_transport *fresh = NULL;
+    isorun_error *failed = rpc_transport_redial(cur, &fresh);
+    pthread_mutex_lock(&l->mu);
+    l->redialing = false;
+    l->next_redial_ns = now_ns() + REDIAL_INTERVAL_NS;
+    isorun_transport *old = NULL, *use = cur;
+    if (fresh) { /* only one caller redials, so l->t is still cur */
+        old = l->t;
+        l->t = fresh;
+        use = isorun_transport_ref(fresh);
+    }
+    pthread_mutex_unlock(&l->mu);
+    if (fresh) {
+        isorun_transport_free(old); /* the link's reference */
+        isorun_transport_free(cur); /* this call's */
+    } else {
+        *err = rpc_error_with_status(isr_error_wrap(failed, "remote unavailable: dialing %s again", cur->dial_url),
+                                     ISORUN_RPC_UNAVAILABLE);
+    }
+    return use;
 }
 
 static isorun_error *stub_call(isorun_call *call, const isorun_val *args, isorun_val *results) {
@@ -68,8 +124,12 @@ static isorun_error *stub_call(isorun_call *call, const isorun_val *args, isorun
     /* The outermost call's deadline bounds the wait (the transport's call
      * timeout bounds it when there is none). The caller's thread owns the
      * instance here, so reading its deadline is safe. */
-    isorun_error *err =
-        rpc_call(l->t, l->remote_id, st->name, &st->ft, st->fingerprint, args, results, caller->run_deadline_ns, &chain);
+    isorun_error *err = NULL;
+    isorun_transport *t = link_transport(st->link, &err);
+    if (!err)
+        err = rpc_call(t, l->remote_id, st->name, &st->ft, st->fingerprint, args, results, caller->run_deadline_ns,
+                       &chain);
+    isorun_transport_free(t);
     if (!err || isorun_error_code_of(err) != ISORUN_ERR_TRAP) return err;
     /* A trap ends the guest's call with the remote trap code; say which
      * import it came through (other errors become ISORUN_TRAP_HOST, and the
@@ -151,6 +211,10 @@ isorun_error *isorun_builder_link_remote(isorun_builder *b, const char *import_m
                          RPC_MAX_TARGET);
     remote_link *l = calloc(1, sizeof *l);
     if (!l) return isr_error_nomem();
+    if (pthread_mutex_init(&l->mu, NULL) != 0) {
+        free(l);
+        return isr_error_nomem();
+    }
     l->t = isorun_transport_ref(t);
     l->module = isr_strndup(import_module, strlen(import_module));
     l->remote_id = isr_strndup(remote_id, strlen(remote_id));

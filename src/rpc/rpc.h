@@ -313,6 +313,8 @@ struct isorun_transport {
     pending *pending[PENDING_BUCKETS];
     rpc_server *server; /* attached (internal reference) */
     bool accepted;      /* a server's connection: tell it when it ends */
+    char *dial_url;     /* the address isorun_transport_dial dialed (for
+                         * redialing, rpc_transport_redial); NULL otherwise */
     char label[160];
 };
 
@@ -320,6 +322,9 @@ static inline pending **rpc_pending_bucket(isorun_transport *t, uint64_t id) {
     return &t->pending[id % PENDING_BUCKETS];
 }
 
+/* The error of a call that cannot go through t because it closed for
+ * reason (NULL: "closed"): ISORUN_RPC_UNAVAILABLE, the label said once. */
+isorun_error *rpc_unavailable(const isorun_transport *t, const char *reason);
 /* Marks t closed and fails every pending call with reason (first reason
  * kept). */
 void rpc_transport_mark_closed(isorun_transport *t, const char *reason);
@@ -349,6 +354,10 @@ isorun_error *rpc_transport_send(isorun_transport *t, const uint8_t *frame, size
 const isorun_rpc_options *rpc_transport_options(const isorun_transport *t);
 /* Attaches (server != NULL, taking an internal reference) or detaches. */
 isorun_error *rpc_transport_set_server(isorun_transport *t, rpc_server *server);
+/* A new connection to the address t was dialed at, with t's options and with
+ * t's server attached to it (calls the other way keep being served).
+ * ISORUN_ERR_ARGUMENT when t was not made by isorun_transport_dial. */
+isorun_error *rpc_transport_redial(isorun_transport *t, isorun_transport **out);
 
 /* A call from this side: encodes args by ft, sends to target.function,
  * waits until deadline_ns (absolute CLOCK_MONOTONIC; 0 = the transport's

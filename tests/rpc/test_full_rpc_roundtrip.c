@@ -2,7 +2,9 @@
  * test_full_rpc_roundtrip.c — two runtimes, a provider served on a listener
  * and a consumer linked to it from the other runtime, end to end over TCP,
  * a Unix socket and NATS (a real nats-server, started here on a random
- * loopback port and stopped by its PID).
+ * loopback port and stopped by its PID); and a link that outlives its
+ * connection: the provider's server goes away and comes back on the same
+ * address, and the link dials it again.
  */
 #include "rpc_test_util.h"
 
@@ -98,6 +100,81 @@ static void test_unix(void) {
     REQUIRE(!report_error("dial", isorun_transport_dial(url, NULL, &t)));
     roundtrip(t, "unix");
     isorun_transport_free(t);
+}
+
+/* One call through c: 0 when it returned 3 (add 1 2), else the error's RPC
+ * status (ISORUN_RPC_OK when it failed otherwise). */
+static int add_status(isorun_instance *c, char *why, size_t why_size) {
+    int32_t r = 0;
+    isorun_error *err = call_i32(c, "add", 2, 1, 2, &r);
+    if (!err) return r == 3 ? 0 : -1;
+    snprintf(why, why_size, "%s", isorun_error_message(err));
+    int status = (int)isorun_error_rpc_status(err);
+    isorun_error_free(err);
+    return status ? status : -1;
+}
+
+/* The server behind a dialed link goes away and comes back on the same
+ * address: the call that finds the connection dead ends unavailable (it is
+ * not repeated: it may have run), the next one dials again; while nothing
+ * listens, a dial is tried at most once a second and calls in between fail
+ * at once; once the server is back, the link works again. The consumer's
+ * own server, attached to the dialed connection to serve calls the other
+ * way, is attached to the new connection too (and everything is freed: the
+ * sanitizer tree checks for leaks). Without such a server the connection has
+ * no reader thread (callers read their responses): checked both ways. */
+static void redial(bool serve_back) {
+    isorun_server *first = NULL, *second = NULL, *back = NULL;
+    REQUIRE(!report_error("server", isorun_server_new(provider_rt, NULL, &first)));
+    isorun_listener *l = NULL;
+    REQUIRE(!report_error("listen", isorun_listen("tcp://127.0.0.1:0", NULL, &l)));
+    char url[300];
+    snprintf(url, sizeof url, "%s", isorun_listener_url(l));
+    REQUIRE(!report_error("serve", isorun_server_listen(first, l)));
+    isorun_transport *t = NULL;
+    REQUIRE(!report_error("dial", isorun_transport_dial(url, NULL, &t)));
+    if (serve_back) {
+        REQUIRE(!report_error("server", isorun_server_new(consumer_rt, NULL, &back)));
+        REQUIRE(!report_error("attach", isorun_server_attach(back, t)));
+    }
+    test_link link = {"example:math/ops", t, "math-1", NULL};
+    isorun_instance *c = make_instance(consumer_rt, "math_consumer", NULL, NULL, &link, 1);
+    REQUIRE(c);
+    char why[512] = "";
+    CHECK_EQ_INT(add_status(c, why, sizeof why), 0);
+
+    isorun_server_free(first); /* closes the listener and the connection */
+    /* The first call finds the connection dead as it calls, unless the
+     * reader thread (there is one: a server is attached) saw it first; then
+     * a call dials again, and nothing listens. */
+    bool dialed = false;
+    for (int i = 0; i < 2 && !dialed; i++) {
+        CHECK_EQ_INT(add_status(c, why, sizeof why), ISORUN_RPC_UNAVAILABLE);
+        dialed = strstr(why, "dialing") != NULL;
+        fprintf(stderr, "  after the server went: %s\n", why);
+    }
+    CHECK(dialed);
+    int status = add_status(c, why, sizeof why);
+    CHECK_EQ_INT(status, ISORUN_RPC_UNAVAILABLE);
+    CHECK(strstr(why, "dialing") == NULL); /* within the second: no new dial */
+
+    REQUIRE(!report_error("server", isorun_server_new(provider_rt, NULL, &second)));
+    REQUIRE(!report_error("listen again", isorun_listen(url, NULL, &l)));
+    REQUIRE(!report_error("serve again", isorun_server_listen(second, l)));
+    struct timespec pause = {1, 100 * 1000000}; /* past the redial interval */
+    nanosleep(&pause, NULL);
+    CHECK_EQ_INT(add_status(c, why, sizeof why), 0);
+    CHECK_EQ_INT(add_status(c, why, sizeof why), 0); /* and stays on the new connection */
+
+    isorun_instance_free(c);
+    isorun_transport_free(t);
+    isorun_server_free(back);
+    isorun_server_free(second);
+}
+
+static void test_redial(void) {
+    redial(false);
+    redial(true);
 }
 
 /* ---- NATS ------------------------------------------------------------------ */
@@ -223,6 +300,7 @@ int main(void) {
     if (!server) return check_summary();
     RUN(test_tcp);
     RUN(test_unix);
+    RUN(test_redial);
     RUN(test_nats);
     isorun_server_free(server);
     isorun_instance_free(provider);
