@@ -242,10 +242,20 @@ typedef struct isorun_runtime_config {
     /* Keep each generated C file beside its object, to read or debug it. */
     bool native_keep_source;
     /* Optional: called just before a module's native code is built (no
-     * cached object fits), from the loading thread, with native_build_arg;
-     * building takes seconds, which a tool may want to tell its user. */
+     * cached object fits), from the loading thread (with native_background:
+     * from the build's thread), with native_build_arg; building takes
+     * seconds, which a tool may want to tell its user. */
     void (*native_build_started)(void *arg);
     void *native_build_arg;
+    /* With native: build in the background instead of while loading.
+     * isorun_module_load then returns at once, with a module whose instances
+     * run interpreted, and a thread of the runtime builds its native code;
+     * from then on new instances run natively, and existing ones move over
+     * at the start of their next call (results, traps and fuel are the same
+     * in both tiers: only the speed changes). A build that fails leaves the
+     * module interpreted; isorun_module_wait_native says why. The runtime's
+     * last reference waits for builds under way. */
+    bool native_background;
 } isorun_runtime_config;
 
 /* cfg may be NULL for defaults. */
@@ -281,6 +291,14 @@ isorun_error *isorun_module_load_native(isorun_runtime *rt, const char *path, is
  * build, same kind of machine). ISORUN_ERR_NATIVE when m is interpreted,
  * ISORUN_ERR_IO when the file can't be written. */
 isorun_error *isorun_module_write_native(const isorun_module *m, const char *path);
+/* Whether m's instances run native code (for a background build: whether
+ * it has finished and succeeded). */
+bool isorun_module_is_native(const isorun_module *m);
+/* Waits for m's native code: NULL once m runs natively (at once when it
+ * already does); the build's error (ISORUN_ERR_NATIVE, ...) when the build
+ * failed and m stays interpreted; ISORUN_ERR_ARGUMENT when m's runtime does
+ * not build native code. */
+isorun_error *isorun_module_wait_native(isorun_module *m);
 /* Drops the caller's reference. */
 void isorun_module_free(isorun_module *m);
 
@@ -346,6 +364,8 @@ typedef struct isorun_usage {
     uint64_t fuel_remaining; /* UINT64_MAX when fuel is not metered */
     uint64_t calls;          /* isorun_instance_call and incoming link/RPC calls */
     uint64_t traps;
+    bool native;             /* its code runs natively (after a background build:
+                                from its first call once the build ended) */
 } isorun_usage;
 void isorun_instance_usage(const isorun_instance *inst, isorun_usage *out);
 

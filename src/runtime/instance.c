@@ -31,6 +31,7 @@ isorun_error *isr_instance_create(isorun_runtime *rt, isorun_module *m, const is
     if (budget) inst->budget = *budget;
     inst->metered = inst->budget.fuel != 0;
     atomic_init(&inst->callee, NULL);
+    atomic_init(&inst->runs_native, false);
 
     wasm_store_config cfg;
     isr_budget_store_config(&inst->budget, &inst->interrupt.flag, &cfg);
@@ -199,6 +200,7 @@ void isorun_instance_usage(const isorun_instance *inst, isorun_usage *out) {
         inst->metered ? remaining + atomic_load_explicit(&inst->pending_fuel, memory_order_relaxed) : UINT64_MAX;
     out->calls = atomic_load_explicit(&inst->calls, memory_order_relaxed);
     out->traps = atomic_load_explicit(&inst->traps, memory_order_relaxed);
+    out->native = atomic_load_explicit(&inst->runs_native, memory_order_relaxed);
 }
 
 isorun_error *isorun_instance_add_fuel(isorun_instance *inst, uint64_t fuel) {

@@ -121,6 +121,11 @@ isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadl
     l->depth = 1;
     isr_interrupt_clear(&inst->interrupt); /* also empties the wake-up fd a host call may poll */
     apply_pending_fuel(inst);
+    /* None of its code runs now: the moment to move to native code that a
+     * background build (native_jobs.c) finished since the last call. */
+    if (inst->winst && !atomic_load_explicit(&inst->runs_native, memory_order_relaxed) &&
+        wasm_instance_tier_up(inst->winst))
+        atomic_store_explicit(&inst->runs_native, true, memory_order_relaxed);
     inst->run_deadline_ns = deadline;
     if (deadline) {
         isorun_error *err = isr_deadline_arm(&inst->rt->timer, &inst->timer, deadline, &inst->interrupt);

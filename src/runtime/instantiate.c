@@ -143,7 +143,10 @@ static isorun_error *run_instantiation(isorun_instance *inst, const wasm_extern 
     err = wasm_instantiate(inst->store, inst->module->wm, externs, n, &wi);
     atomic_store_explicit(&inst->fuel_remaining, wasm_store_fuel(inst->store), memory_order_relaxed);
     isr_instance_leave(inst);
-    if (!err) inst->winst = wi;
+    if (!err) {
+        inst->winst = wi;
+        atomic_store_explicit(&inst->runs_native, wasm_instance_tier_up(wi), memory_order_relaxed);
+    }
     return err;
 }
 

@@ -128,8 +128,13 @@ isorun_error *isorun_module_load(isorun_runtime *rt, const void *bytes, size_t l
             .on_build = rt->native_build_started,
             .on_build_arg = rt->native_build_arg,
         };
-        isorun_error *err =
-            rt->native ? wasm_module_new_native(bytes, len, &opts, &wm) : wasm_module_new(bytes, len, &wm);
+        bool build_now = rt->native && !rt->native_background;
+        isorun_error *err = build_now ? wasm_module_new_native(bytes, len, &opts, &wm) : wasm_module_new(bytes, len, &wm);
+        /* In the background: the module runs interpreted until its build is done. */
+        if (!err && rt->native && rt->native_background) {
+            err = isr_native_job_start(rt, wm);
+            if (err) wasm_module_free(wm);
+        }
         if (err) return err;
     }
     isorun_module *m = NULL;
@@ -199,6 +204,14 @@ static bool copy_fd(int in, int out) {
             done += w;
         }
     }
+}
+
+bool isorun_module_is_native(const isorun_module *m) { return m && wasm_module_is_native(m->wm); }
+
+isorun_error *isorun_module_wait_native(isorun_module *m) {
+    if (!m) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_module_wait_native: no module");
+    if (wasm_module_is_native(m->wm)) return NULL;
+    return isr_native_job_wait(m->rt, m->wm);
 }
 
 isorun_error *isorun_module_write_native(const isorun_module *m, const char *path) {

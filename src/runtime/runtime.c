@@ -21,6 +21,7 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
     rt->cache_limit = cfg && cfg->module_cache_entries ? cfg->module_cache_entries : DEFAULT_CACHE_ENTRIES;
     if (cfg && cfg->native) {
         rt->native = true;
+        rt->native_background = cfg->native_background;
         rt->native_keep_source = cfg->native_keep_source;
         rt->native_build_started = cfg->native_build_started;
         rt->native_build_arg = cfg->native_build_arg;
@@ -45,6 +46,14 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
         free(rt);
         return isr_error_nomem();
     }
+    if (pthread_mutex_init(&rt->jobs_lock, NULL) != 0) {
+        pthread_mutex_destroy(&rt->registry_lock);
+        pthread_mutex_destroy(&rt->cache_lock);
+        free(rt->native_cache_dir);
+        free(rt->native_cc);
+        free(rt);
+        return isr_error_nomem();
+    }
     isr_deadline_timer_init(&rt->timer);
     *out = rt;
     return NULL;
@@ -56,6 +65,8 @@ isorun_runtime *isr_runtime_ref(isorun_runtime *rt) {
 }
 
 static void runtime_destroy(isorun_runtime *rt) {
+    isr_native_jobs_join(rt); /* they read the native settings freed below */
+    pthread_mutex_destroy(&rt->jobs_lock);
     isr_deadline_timer_destroy(&rt->timer);
     isr_registry_destroy(rt);
     isr_cache_destroy(rt);

@@ -148,12 +148,25 @@ struct isorun_runtime {
 
     /* isorun_runtime_config's native tier settings (strings owned). */
     bool native;
+    bool native_background;
+    pthread_mutex_t jobs_lock;
+    struct isr_native_job *jobs; /* background builds (native_jobs.c) */
     char *native_cache_dir;
     char *native_cc;
     bool native_keep_source;
     void (*native_build_started)(void *arg);
     void *native_build_arg;
 };
+
+/* Background native builds (native_jobs.c). */
+typedef struct isr_native_job isr_native_job;
+/* Starts building wm's native code on a thread of its own. */
+isorun_error *isr_native_job_start(isorun_runtime *rt, wasm_module *wm);
+/* Waits for wm's build: NULL when it succeeded, a copy of its error
+ * otherwise; ISORUN_ERR_ARGUMENT when wm has no build. */
+isorun_error *isr_native_job_wait(isorun_runtime *rt, wasm_module *wm);
+/* Joins and frees every build (the runtime is going). */
+void isr_native_jobs_join(isorun_runtime *rt);
 
 isorun_runtime *isr_runtime_ref(isorun_runtime *rt);
 void isr_runtime_release(isorun_runtime *rt);
@@ -289,6 +302,9 @@ struct isorun_instance {
     /* The provider this instance is calling into through a link right now
      * (NULL otherwise), so that interrupting it reaches the code that runs. */
     _Atomic(isorun_instance *) callee;
+    /* Its code runs natively (isorun_usage.native): from the start, or since
+     * the first call after its module's background build ended. */
+    atomic_bool runs_native;
     uint64_t run_deadline_ns; /* of the current outermost call; owner only */
     isr_timer_slot timer;
 

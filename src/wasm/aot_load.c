@@ -155,8 +155,17 @@ isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_optio
     if (!err) err = wasm_aot_load(m, path, &code);
     free(path);
     if (err) return err;
-    m->aot = code;
+    /* Published once: a concurrent build that got there first wins. */
+    wasm_aot_code *none = NULL;
+    if (!atomic_compare_exchange_strong(&m->aot, &none, code)) wasm_aot_unload(code);
     return NULL;
+}
+
+bool wasm_instance_tier_up(wasm_instance *inst) {
+    if (!inst) return false;
+    if (inst->aot) return true;
+    if (!inst->module->aot) return false;
+    return wasm_aot_instance_new(inst) == NULL; /* out of memory: it keeps interpreting */
 }
 
 isorun_error *wasm_module_new_native(const uint8_t *bytes, size_t len, const wasm_native_options *opts,

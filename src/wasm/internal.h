@@ -121,7 +121,10 @@ struct wasm_module {
 
     char **func_names; /* nfuncs entries or NULL; entries may be NULL */
 
-    struct wasm_aot_code *aot; /* native code (aot.h), or NULL: interpreted */
+    /* Native code (aot.h), or NULL: interpreted. Atomic: a background build
+     * (wasm_module_compile_native on another thread) may publish it while
+     * instances of the module run interpreted; it is set once, never changed. */
+    _Atomic(struct wasm_aot_code *) aot;
     /* func_defs[].code is filled (wasm_compile). A module with native code
      * from the cache is never compiled: its instances never interpret. */
     bool compiled;

@@ -345,6 +345,12 @@ bool wasm_instance_export_n(const wasm_instance *inst, const char *name, size_t 
 wasm_module *wasm_instance_module(const wasm_instance *inst);
 /* The instance's memory 0, or NULL. */
 wasm_memory *wasm_instance_memory(const wasm_instance *inst);
+/* Moves an interpreted instance to its module's native code, when the module
+ * got native code after the instance was made (wasm_module_compile_native on
+ * another thread: a background build). Only while none of the instance's code
+ * runs. Results, traps and fuel are the same in both tiers, so the switch is
+ * invisible but for speed. Returns whether the instance now runs natively. */
+bool wasm_instance_tier_up(wasm_instance *inst);
 
 /* Calls f with args (f's nparams slots), writing its nresults slots to
  * results. Errors: ISORUN_ERR_TRAP with a trap code (the message names the

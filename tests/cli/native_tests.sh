@@ -171,7 +171,8 @@ case_errors() {
 
 # `isorun serve --native-cache`: a provider served natively answers a
 # consumer linked to it remotely (native too) exactly as the interpreted
-# pair does; --native for only some served instances is refused.
+# pair does; the server builds in the background and says when the instance
+# runs native code; --native for only some served instances is refused.
 case_serve() {
     need "$CORE/stats_provider.wasm" "$CORE/report.wasm"
     mkdir "$TMP/data"
@@ -216,6 +217,10 @@ case_serve() {
     cmp -s "$TMP/report-interp.txt" "$TMP/report-native.txt" ||
         { LAST="serve + run"; fail "native and interpreted reports differ"; }
     grep -q "mean=" "$TMP/report-native.txt" || { LAST="serve + run"; fail "no report written"; }
+    grep -q 'instance "stats" runs native code' "$TMP/serve-native.log" ||
+        { LAST="isorun serve --native"; fail "no line saying the instance runs native code: $(cat "$TMP/serve-native.log")"; }
+    ! grep -q 'native' "$TMP/serve-interp.log" ||
+        { LAST="isorun serve"; fail "an interpreting server talks of native code: $(cat "$TMP/serve-interp.log")"; }
     run serve --listen tcp://127.0.0.1:0 --native-cache "$CACHE" "$CORE/stats_provider.wasm" --as a \
         "$CORE/stats_provider.wasm" --as b
     expect_status 125

@@ -1025,6 +1025,41 @@ static void test_new_native_skips_compile(void) {
     scratch_remove();
 }
 
+/* An instance made while its module was interpreted moves to native code at
+ * wasm_instance_tier_up, once the module has it (a background build): the
+ * same results and fuel as an instance interpreted throughout, before and
+ * after the switch, and its memory kept across it. */
+static void test_tier_up(void) {
+    wasm_module *ref = fresh_module("native_lib"), *m = fresh_module("native_lib");
+    wasm_store *rs = wasm_store_new(NULL), *s = wasm_store_new(NULL);
+    wasm_instance *rinst = INSTANTIATE(rs, ref, NULL, 0), *inst = INSTANTIATE(s, m, NULL, 0);
+    wasm_store_set_fuel(rs, true, 100000);
+    wasm_store_set_fuel(s, true, 100000);
+    CHECK(!wasm_instance_tier_up(inst)); /* the module has no native code yet */
+    CHECK(inst->aot == NULL);
+    for (uint32_t round = 0; round < 2; round++) {
+        for (uint32_t x = 1; x <= 3; x++) {
+            outcome want = call_export(rs, rinst, "twice", (const wasm_slot[]){x});
+            outcome got = call_export(s, inst, "twice", (const wasm_slot[]){x});
+            CHECK_RETURNED(&got, 2 * x);
+            CHECK_SAME(&want, &got, true, round ? "twice, after the switch" : "twice, interpreted");
+        }
+        if (round == 0) {
+            wasm_native_options opts = {.cache_dir = ISORUN_NATIVE_CACHE_DIR};
+            EXPECT_OK(wasm_module_compile_native(m, &opts));
+            CHECK(wasm_instance_tier_up(inst));
+            CHECK(inst->aot != NULL);
+            CHECK(wasm_instance_tier_up(inst)); /* once is enough */
+        }
+    }
+    outcome calls = call_export(s, inst, "calls", NULL);
+    CHECK_RETURNED(&calls, 6); /* the memory written before the switch is the one used after it */
+    wasm_store_free(rs);
+    wasm_store_free(s);
+    wasm_module_free(ref);
+    wasm_module_free(m);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static wasm_module *load_tier(const char *name, int tier) {
@@ -1063,6 +1098,7 @@ int main(void) {
         RUN(test_unsafe_cache_dir);
         RUN(test_cache_reuse);
         RUN(test_new_native_skips_compile);
+        RUN(test_tier_up);
     }
     for (int k = 0; k < 2; k++) {
         wasm_module_free(ops[k]);

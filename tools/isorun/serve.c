@@ -21,8 +21,12 @@ typedef struct serve_state {
     isorun_runtime *rt;
     isorun_server *server;
     isorun_instance **instances;
+    isorun_module **modules; /* each instance's, kept for the native watcher */
+    const char **ids;
     cli_link_state *links; /* one per instance */
     int ninstances;
+    pthread_t watcher; /* reports background native builds (--native) */
+    bool watching;
 } serve_state;
 
 /* The server's lifecycle lines, from its threads. */
@@ -94,9 +98,27 @@ static int start_instance(const serve_instance *si, serve_state *st, int index) 
         (err = isorun_instance_call(st->instances[index], "_initialize", NULL, 0, NULL, 0)))
         status = fail_with(si->run.file, err);
     isorun_builder_free(b);
-    isorun_module_free(m);
+    st->modules[index] = m; /* freed with the state */
+    st->ids[index] = si->id;
     if (!status) fprintf(stderr, "isorun serve: instance \"%s\" ready (%s)\n", si->id, si->run.file);
     return status;
+}
+
+/* With --native the runtime builds in the background, so serving starts at
+ * once and calls run interpreted until an instance's code is built: say
+ * when that happens, or why it did not. */
+static void *watch_native_builds(void *arg) {
+    serve_state *st = arg;
+    for (int i = 0; i < st->ninstances && st->modules[i]; i++) {
+        isorun_error *err = isorun_module_wait_native(st->modules[i]);
+        if (err)
+            fprintf(stderr, "isorun serve: instance \"%s\": native build failed, it stays interpreted: %s\n",
+                    st->ids[i], isorun_error_message(err));
+        else
+            fprintf(stderr, "isorun serve: instance \"%s\" runs native code\n", st->ids[i]);
+        isorun_error_free(err);
+    }
+    return NULL;
 }
 
 static void state_free(serve_state *st) {
@@ -105,6 +127,11 @@ static void state_free(serve_state *st) {
         isorun_instance_free(st->instances[i]);
         cli_link_state_free(&st->links[i]);
     }
+    /* A build under way is finished (not abandoned): its object is cached. */
+    if (st->watching) pthread_join(st->watcher, NULL);
+    for (int i = 0; i < st->ninstances; i++) isorun_module_free(st->modules[i]);
+    free(st->modules);
+    free(st->ids);
     free(st->instances);
     free(st->links);
     isorun_runtime_free(st->rt);
@@ -123,10 +150,13 @@ static int serve_parsed(const serve_options *o) {
     serve_state st = {0};
     st.instances = calloc((size_t)o->ninstances, sizeof *st.instances);
     st.links = calloc((size_t)o->ninstances, sizeof *st.links);
+    st.modules = calloc((size_t)o->ninstances, sizeof *st.modules);
+    st.ids = calloc((size_t)o->ninstances, sizeof *st.ids);
     st.ninstances = o->ninstances;
-    int status = st.instances && st.links ? 0 : cli_error("out of memory");
-    /* The native tier is the runtime's setting, so all served instances share it. */
-    isorun_runtime_config rcfg = {.native_cc = getenv("ISORUN_CC")};
+    int status = st.instances && st.links && st.modules && st.ids ? 0 : cli_error("out of memory");
+    /* The native tier is the runtime's setting, so all served instances share
+     * it; a server builds in the background and starts serving at once. */
+    isorun_runtime_config rcfg = {.native_cc = getenv("ISORUN_CC"), .native_background = true};
     for (int i = 0; !status && i < o->ninstances; i++) {
         const run_options *r = &o->instances[i].run;
         if (i > 0 && r->native != rcfg.native)
@@ -137,6 +167,8 @@ static int serve_parsed(const serve_options *o) {
     isorun_error *err = status ? NULL : isorun_runtime_new(&rcfg, &st.rt);
     if (err) status = fail_with("runtime", err);
     for (int i = 0; !status && i < o->ninstances; i++) status = start_instance(&o->instances[i], &st, i);
+    if (!status && rcfg.native)
+        st.watching = pthread_create(&st.watcher, NULL, watch_native_builds, &st) == 0;
     isorun_server_config cfg = {.workers = o->workers, .shutdown_grace_ns = o->grace_ns, .log = log_line};
     if (!status && (err = isorun_server_new(st.rt, &cfg, &st.server))) status = fail_with("server", err);
     for (int i = 0; !status && i < o->nlisten; i++) {
