@@ -538,6 +538,14 @@ void isorun_wasi_allow(isorun_wasi_options *o, unsigned grants);
  * docs/wasi.md has it all. */
 isorun_error *isorun_wasi_new(isorun_wasi_options *o, isorun_system_component **out);
 
+/* Whether the component provides preview 1 function `name`: its signature
+ * as isorun_imports_define writes them ("i32 i64 i32 -> i32"), or NULL. In
+ * *grant (may be NULL) the ISORUN_WASI_* bit a guest needs for it to do
+ * anything (without it the call returns ENOTCAPABLE, 76), 0 when none is:
+ * files come with mounts, stdio with the component. For tools that tell
+ * a user what a module asks for before running it (`isorun inspect`). */
+const char *isorun_wasi_function(const char *name, unsigned *grant);
+
 /* ------------------------------------------------------------------------
  * Budgets
  * ------------------------------------------------------------------------ */

@@ -456,6 +456,63 @@ case_missing_import() {
     expect_status 125
 }
 
+# `isorun inspect`: what a module asks for, without running it — each WASI
+# import with the --allow it needs, imports isorun cannot satisfy and why,
+# links, exports; the same as JSON; errors for bad input.
+case_inspect() {
+    need "$G/cli_capabilities.wasm" "$G/cli_mistyped_wasi.wasm" "$G/cli_bad_wasi_imports.wasm" \
+        "$G/cli_missing_import.wasm" "$G/cli_reactor.wasm"
+    run inspect "$G/cli_capabilities.wasm"
+    expect_status 0
+    expect_no_err
+    grep -qE "^$G/cli_capabilities.wasm: command module, [0-9]+ bytes" "$TMP/out" || fail "the first line says the kind"
+    grep -qE '^    clock_time_get +i32 i64 i32 -> i32 +returns ENOTCAPABLE \(76\) without --allow clocks$' "$TMP/out" ||
+        fail "clock_time_get needs --allow clocks"
+    grep -qE '^    random_get +i32 i32 -> i32 +returns ENOTCAPABLE \(76\) without --allow random$' "$TMP/out" ||
+        fail "random_get needs --allow random"
+    grep -qE '^    fd_write +i32 i32 i32 i32 -> i32$' "$TMP/out" || fail "fd_write is granted with the component"
+    grep -qE '^  _start +->$' "$TMP/out" || fail "the _start export is listed"
+    run inspect "$G/cli_mistyped_wasi.wasm"
+    expect_status 0
+    grep -qF "wrong type: WASI's is (i32 i64 i32 -> i32)" "$TMP/out" || fail "a mistyped WASI import is named"
+    run inspect "$G/cli_bad_wasi_imports.wasm"
+    grep -qF "not a WASI preview 1 function isorun provides" "$TMP/out" || fail "an unknown WASI import is named"
+    run inspect "$G/cli_missing_import.wasm"
+    expect_out_has_line "  env (isorun run needs --link env=FILE.wasm or ADDRESS/ID)"
+    run inspect "$G/cli_reactor.wasm"
+    grep -q "reactor module" "$TMP/out" || fail "a module exporting _initialize is a reactor"
+    expect_out_has_line "  none: it can touch nothing outside itself"
+
+    run inspect --json "$G/cli_mistyped_wasi.wasm"
+    expect_status 0
+    expect_no_err
+    grep -qF '"provided_by":"wasi-wrong-type","wasi_type":"i32 i64 i32 -> i32","instantiable":false' "$TMP/out" ||
+        fail "the JSON says the import is mistyped"
+    run inspect --json "$G/cli_capabilities.wasm"
+    grep -qF '"name":"random_get","kind":"function","type":"i32 i32 -> i32","provided_by":"wasi","needs_allow":"random","instantiable":true' "$TMP/out" ||
+        fail "the JSON says random_get needs --allow random"
+    if command -v node >/dev/null; then
+        node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' <"$TMP/out" || fail "--json must print valid JSON"
+    fi
+
+    run inspect
+    expect_status 125
+    expect_err_line "no FILE.wasm given"
+    run inspect --frob "$G/cli_reactor.wasm"
+    expect_status 125
+    expect_err_line "unknown option --frob"
+    echo "not wasm" >"$TMP/bad.wasm"
+    run inspect "$TMP/bad.wasm"
+    expect_status 125
+    expect_err_line "bad.wasm"
+    run inspect "$TMP/missing.wasm"
+    expect_status 125
+    expect_err_line "missing.wasm"
+    run inspect --help
+    expect_status 0
+    [[ $(awk 'length > 80' "$TMP/out") == "" ]] || fail "help lines must fit 80 columns"
+}
+
 case_dirs() {
     need "$G/cli_files.wasm"
     local m=$G/cli_files.wasm host=$TMP/host

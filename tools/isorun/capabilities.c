@@ -29,6 +29,12 @@ const cli_capability *cli_capability_of_function(const char *function) {
     return NULL;
 }
 
+const cli_capability *cli_capability_of_grant(unsigned grant) {
+    for (size_t i = 0; i < NCAPS; i++)
+        if (capabilities[i].grant == grant) return &capabilities[i];
+    return NULL;
+}
+
 void cli_capabilities_print(FILE *out, const char *indent) {
     for (size_t i = 0; i < NCAPS; i++)
         fprintf(out, "%s%-8s %s\n", indent, capabilities[i].name, capabilities[i].description);

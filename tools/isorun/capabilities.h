@@ -21,6 +21,9 @@ const cli_capability *cli_capability_find(const char *name, size_t len);
 /* The capability that grants WASI function `function`, or NULL. */
 const cli_capability *cli_capability_of_function(const char *function);
 
+/* The capability whose grant bit is grant (ISORUN_WASI_*), or NULL. */
+const cli_capability *cli_capability_of_grant(unsigned grant);
+
 /* One help line per capability. */
 void cli_capabilities_print(FILE *out, const char *indent);
 

@@ -3,6 +3,7 @@
  * its name. */
 #include "cli.h"
 #include "compile.h"
+#include "inspect.h"
 #include "report.h"
 #include "run.h"
 #include "serve.h"
@@ -25,6 +26,7 @@ static const command commands[] = {
     {"serve", "serve [OPTIONS] FILE.wasm --as ID...", "serve instances to remote callers", serve_command},
     {"compile", "compile [--native-cache DIR] FILE.wasm...", "build modules' native code ahead of run --native",
      compile_command},
+    {"inspect", "inspect [--json] FILE.wasm", "what a module imports, exports and needs", inspect_command},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
