@@ -93,6 +93,19 @@ static inline isorun_error *call_i32(isorun_instance *inst, const char *fn, size
 }
 
 /* Calls export fn with no arguments and no results. */
+/* Listens on listen_url (e.g. "tcp://127.0.0.1:0"), serves the listener
+ * with s, and dials it: the dialed transport, or NULL (reported). The address
+ * actually bound goes to url (url_size bytes). */
+static inline isorun_transport *serve_and_dial(isorun_server *s, const char *listen_url, char *url, size_t url_size) {
+    isorun_listener *l = NULL;
+    if (report_error("listen", isorun_listen(listen_url, NULL, &l))) return NULL;
+    snprintf(url, url_size, "%s", isorun_listener_url(l));
+    if (report_error("serve", isorun_server_listen(s, l))) return NULL;
+    isorun_transport *t = NULL;
+    if (report_error("dial", isorun_transport_dial(url, NULL, &t))) return NULL;
+    return t;
+}
+
 static inline isorun_error *call_void(isorun_instance *inst, const char *fn) {
     return isorun_instance_call(inst, fn, NULL, 0, NULL, 0);
 }

@@ -79,13 +79,9 @@ static void roundtrip(isorun_transport *t, const char *what) {
 }
 
 static void test_tcp(void) {
-    isorun_listener *l = NULL;
-    REQUIRE(!report_error("listen", isorun_listen("tcp://127.0.0.1:0", NULL, &l)));
     char url[300];
-    snprintf(url, sizeof url, "%s", isorun_listener_url(l));
-    REQUIRE(!report_error("serve", isorun_server_listen(server, l)));
-    isorun_transport *t = NULL;
-    REQUIRE(!report_error("dial", isorun_transport_dial(url, NULL, &t)));
+    isorun_transport *t = serve_and_dial(server, "tcp://127.0.0.1:0", url, sizeof url);
+    REQUIRE(t);
     roundtrip(t, "tcp");
     isorun_transport_free(t);
 }
@@ -126,13 +122,9 @@ static int add_status(isorun_instance *c, char *why, size_t why_size) {
 static void redial(bool serve_back) {
     isorun_server *first = NULL, *second = NULL, *back = NULL;
     REQUIRE(!report_error("server", isorun_server_new(provider_rt, NULL, &first)));
-    isorun_listener *l = NULL;
-    REQUIRE(!report_error("listen", isorun_listen("tcp://127.0.0.1:0", NULL, &l)));
     char url[300];
-    snprintf(url, sizeof url, "%s", isorun_listener_url(l));
-    REQUIRE(!report_error("serve", isorun_server_listen(first, l)));
-    isorun_transport *t = NULL;
-    REQUIRE(!report_error("dial", isorun_transport_dial(url, NULL, &t)));
+    isorun_transport *t = serve_and_dial(first, "tcp://127.0.0.1:0", url, sizeof url);
+    REQUIRE(t);
     if (serve_back) {
         REQUIRE(!report_error("server", isorun_server_new(consumer_rt, NULL, &back)));
         REQUIRE(!report_error("attach", isorun_server_attach(back, t)));
@@ -159,6 +151,7 @@ static void redial(bool serve_back) {
     CHECK(strstr(why, "dialing") == NULL); /* within the second: no new dial */
 
     REQUIRE(!report_error("server", isorun_server_new(provider_rt, NULL, &second)));
+    isorun_listener *l = NULL;
     REQUIRE(!report_error("listen again", isorun_listen(url, NULL, &l)));
     REQUIRE(!report_error("serve again", isorun_server_listen(second, l)));
     struct timespec pause = {1, 100 * 1000000}; /* past the redial interval */

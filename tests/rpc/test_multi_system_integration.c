@@ -30,12 +30,9 @@ static void setup(void) {
     counter = make_instance(app_rt, "counter", NULL, NULL, NULL, 0);
     REQUIRE(provider && counter);
     REQUIRE(!report_error("server", isorun_server_new(provider_rt, NULL, &server)));
-    isorun_listener *l = NULL;
-    REQUIRE(!report_error("listen", isorun_listen("tcp://127.0.0.1:0", NULL, &l)));
     char url[300];
-    snprintf(url, sizeof url, "%s", isorun_listener_url(l));
-    REQUIRE(!report_error("serve", isorun_server_listen(server, l)));
-    REQUIRE(!report_error("dial", isorun_transport_dial(url, NULL, &tcp)));
+    tcp = serve_and_dial(server, "tcp://127.0.0.1:0", url, sizeof url);
+    REQUIRE(tcp);
     snprintf(dir, sizeof dir, "/tmp/isorun-multi-%d", (int)getpid());
     REQUIRE(mkdir(dir, 0700) == 0);
 }

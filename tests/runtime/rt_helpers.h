@@ -92,6 +92,31 @@ static inline isorun_instance *rt_instance_at(isorun_runtime *rt, isorun_module 
 }
 #define INSTANCE(rt, m, budget) rt_instance_at((rt), (m), (budget), __LINE__)
 
+/* An instance of m granted one system component made of ops and config,
+ * under budget (may be NULL); abandons the test on failure. */
+static inline isorun_instance *rt_instance_with_system_at(isorun_runtime *rt, isorun_module *m,
+                                                          const isorun_system_ops *ops, void *config,
+                                                          const isorun_budget *budget, int line) {
+    isorun_system_component *c = NULL;
+    if (!rt_ok_at(isorun_system_new(ops, config, &c), line)) longjmp(check_abandon_test, 1);
+    isorun_builder *b = isorun_builder_new(rt, m);
+    check_record(b != NULL, __FILE__, line, "builder");
+    if (!b) {
+        isorun_system_free(c);
+        longjmp(check_abandon_test, 1);
+    }
+    isorun_builder_set_budget(b, budget);
+    isorun_error *err = isorun_builder_add_system(b, c);
+    isorun_instance *inst = NULL;
+    if (!err) err = isorun_builder_instantiate(b, &inst);
+    isorun_builder_free(b);
+    isorun_system_free(c);
+    if (!rt_ok_at(err, line)) longjmp(check_abandon_test, 1);
+    return inst;
+}
+#define INSTANCE_WITH_SYSTEM(rt, m, ops, config, budget) \
+    rt_instance_with_system_at((rt), (m), (ops), (config), (budget), __LINE__)
+
 /* Calls an export taking up to three i32 arguments and returning one i32. */
 static inline isorun_error *call_i32(isorun_instance *inst, const char *name, int32_t *result, size_t nargs,
                                      int32_t a, int32_t b, int32_t c) {

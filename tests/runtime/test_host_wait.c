@@ -76,18 +76,7 @@ static const isorun_system_ops waiter_ops = {.name = "test:waiter", .install = w
 
 /* An instance of rt_host_wait granted a waiter on w, under a deadline (0: none). */
 static isorun_instance *waiting_instance(isorun_runtime *rt, isorun_module *m, waiter *w, uint64_t deadline_ns) {
-    isorun_system_component *c = NULL;
-    REQUIRE_OK(isorun_system_new(&waiter_ops, w, &c));
-    isorun_builder *b = isorun_builder_new(rt, m);
-    REQUIRE(b);
-    isorun_builder_set_budget(b, &(isorun_budget){.deadline_ns = deadline_ns});
-    isorun_error *err = isorun_builder_add_system(b, c);
-    isorun_instance *inst = NULL;
-    if (!err) err = isorun_builder_instantiate(b, &inst);
-    isorun_builder_free(b);
-    isorun_system_free(c);
-    REQUIRE_OK(err);
-    return inst;
+    return INSTANCE_WITH_SYSTEM(rt, m, &waiter_ops, w, &(isorun_budget){.deadline_ns = deadline_ns});
 }
 
 static isorun_error *call_wait(isorun_instance *inst, int32_t *byte, double *seconds) {

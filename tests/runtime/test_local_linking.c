@@ -370,21 +370,6 @@ static isorun_error *nest_install(void *config, isorun_imports *im) {
 
 static const isorun_system_ops nest_ops = {"test:nest", nest_install, NULL, NULL, NULL};
 
-static isorun_instance *nesting_guest_new(isorun_runtime *rt, isorun_module *m, isorun_instance *target,
-                                          const isorun_budget *budget) {
-    isorun_system_component *c = NULL;
-    REQUIRE_OK(isorun_system_new(&nest_ops, target, &c));
-    isorun_builder *b = isorun_builder_new(rt, m);
-    REQUIRE(b);
-    isorun_error *err = isorun_builder_add_system(b, c);
-    isorun_builder_set_budget(b, budget);
-    isorun_instance *inst = NULL;
-    if (!err) err = isorun_builder_instantiate(b, &inst);
-    isorun_builder_free(b);
-    isorun_system_free(c);
-    REQUIRE_OK(err);
-    return inst;
-}
 
 static void test_host_nested_call(void) {
     isorun_runtime *rt = RUNTIME();
@@ -395,7 +380,7 @@ static void test_host_nested_call(void) {
      * reach, it would end out of fuel (after seconds) instead. */
     isorun_budget net = {.fuel = 2000000000ull};
     isorun_instance *target = provider_new(rt, pm, "spinner", &net);
-    isorun_instance *guest = nesting_guest_new(rt, nm, target, NULL);
+    isorun_instance *guest = INSTANCE_WITH_SYSTEM(rt, nm, &nest_ops, target, NULL);
     int32_t r = 0;
     EXPECT_OK(call_i32(guest, "add", &r, 2, 40, 2, 0));
     CHECK_EQ_INT(r, 42);
@@ -411,7 +396,7 @@ static void test_host_nested_call(void) {
     isorun_instance_free(guest);
 
     isorun_budget budget = {.deadline_ns = 50 * 1000000ull};
-    guest = nesting_guest_new(rt, nm, target, &budget);
+    guest = INSTANCE_WITH_SYSTEM(rt, nm, &nest_ops, target, &budget);
     EXPECT_TRAP(isorun_instance_call(guest, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_DEADLINE, "deadline exceeded");
     EXPECT_OK(call_i32(target, "add", &r, 2, 5, 6, 0)); /* usable, its own budget untouched */
     CHECK_EQ_INT(r, 11);
