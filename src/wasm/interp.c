@@ -31,8 +31,21 @@
 
 const char *wasm_func_label(const wasm_instance *inst, uint32_t index, char *buf, size_t n) {
     const char *name = inst ? wasm_module_func_name(inst->module, index) : NULL;
-    if (name) return name;
-    snprintf(buf, n, "#%u", index);
+    bool plain = name != NULL;
+    for (const unsigned char *p = (const unsigned char *)name; plain && *p; p++) plain = *p >= 0x20 && *p != 0x7F;
+    if (plain) return name;
+    if (!name || n < 5) {
+        snprintf(buf, n, "#%u", index);
+        return buf;
+    }
+    /* The name section is the guest's: a control character in a name must
+     * not reach a terminal or split a log line. Escaped as \hh (cut to n). */
+    size_t used = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && used + 4 < n; p++) {
+        if (*p < 0x20 || *p == 0x7F) used += (size_t)snprintf(buf + used, n - used, "\\%02x", *p);
+        else buf[used++] = (char)*p;
+    }
+    buf[used] = '\0';
     return buf;
 }
 

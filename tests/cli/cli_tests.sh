@@ -454,6 +454,12 @@ case_missing_import() {
     expect_err_line '"clock_time_get" \(i32 -> i32\): .*\(i32 i64 i32 -> i32\)$'
     run run --allow clocks "$G/cli_mistyped_wasi.wasm"
     expect_status 125
+    # Names with control characters (ESC, newline) come out escaped, on one line.
+    need "$G/cli_hostile_names.wasm"
+    run run "$G/cli_hostile_names.wasm"
+    expect_status 125
+    expect_err_line '"env\\x1b\[31m"\."evil\\x0aname" \(i32 ->\), which nothing provides'
+    ! grep -q $'\x1b' "$TMP/err" || fail "an ESC from the guest's names reached the terminal"
 }
 
 # `isorun inspect`: what a module asks for, without running it — each WASI
@@ -494,6 +500,15 @@ case_inspect() {
     if command -v node >/dev/null; then
         node -e 'JSON.parse(require("fs").readFileSync(0, "utf8"))' <"$TMP/out" || fail "--json must print valid JSON"
     fi
+
+    need "$G/cli_hostile_names.wasm"
+    run inspect "$G/cli_hostile_names.wasm"
+    expect_status 0
+    expect_out_has_line '  env\x1b[31m (isorun run needs --link env\x1b[31m=FILE.wasm or ADDRESS/ID)'
+    grep -qE '^  bell\\x07 +->$' "$TMP/out" || fail "an export name with BEL is escaped"
+    ! grep -q $'[\x07\x1b]' "$TMP/out" || fail "control characters from the guest's names reached the terminal"
+    run inspect --json "$G/cli_hostile_names.wasm"
+    grep -qF '"module":"env\u001b[31m","name":"evil\u000aname"' "$TMP/out" || fail "JSON escapes control characters"
 
     run inspect
     expect_status 125

@@ -48,6 +48,35 @@ static void expect_rejected_at(const uint8_t *bytes, size_t len, isorun_error_co
 #define EXPECT_REJECTED(code, ...)                                                                 \
     expect_rejected_at((const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}), code, __LINE__)
 
+/* A name-section name with a control character (here ESC) is the guest's
+ * text: a trap message names the function with it escaped (\1b), so the
+ * message stays one line that cannot drive a terminal. */
+static void test_trap_names_escaped(void) {
+    static const uint8_t bytes[] = {
+        WASM_HEADER,
+        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             /* type 0: () -> () */
+        0x03, 0x02, 0x01, 0x00,                         /* func 0: type 0 */
+        0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,        /* export "f" = func 0 */
+        0x0A, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0B,       /* body: unreachable */
+        0x00, 0x0D, 0x04, 'n', 'a', 'm', 'e',           /* custom "name": */
+        0x01, 0x06, 0x01, 0x00, 0x03, 'a', 0x1B, 'b',   /*   function 0 is "a<ESC>b" */
+    };
+    wasm_module *module = NULL;
+    EXPECT_OK(wasm_module_new(bytes, sizeof bytes, &module));
+    REQUIRE(module);
+    wasm_store *store = wasm_store_new(NULL);
+    wasm_instance *inst = INSTANTIATE(store, module, NULL, 0);
+    isorun_error *err = wasm_call(store, EXPORT_FUNC(inst, "f"), NULL, NULL);
+    CHECK(err && isorun_error_trap(err) == ISORUN_TRAP_UNREACHABLE);
+    const char *msg = err ? isorun_error_message(err) : "";
+    CHECK(strstr(msg, "in function a\\1bb") != NULL);
+    CHECK(strchr(msg, 0x1B) == NULL);
+    if (!strstr(msg, "in function a\\1bb")) fprintf(stderr, "    message: \"%s\"\n", msg);
+    isorun_error_free(err);
+    wasm_store_free(store);
+    wasm_module_free(module);
+}
+
 static void test_empty_module_loads(void) {
     static const uint8_t empty[] = {WASM_HEADER};
     wasm_module *module = NULL;
@@ -722,5 +751,6 @@ int main(void) {
     RUN(test_fuel_exhaustion_and_refill);
     RUN(test_interrupt_from_another_thread);
     RUN(test_interrupt_stops_recursion);
+    RUN(test_trap_names_escaped);
     return engine_test_summary();
 }

@@ -5,15 +5,43 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+void cli_put_text_n(FILE *out, const char *s, size_t n) {
+    for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n && *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) fprintf(out, "\\x%02x", *p);
+        else fputc(*p, out);
+    }
+}
+
+void cli_put_text(FILE *out, const char *s) { cli_put_text_n(out, s, strlen(s)); }
+
+const char *cli_escape_text(const char *s, char *buf, size_t size) {
+    size_t used = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && used + 5 < size; p++) {
+        if (*p < 0x20 || *p == 0x7F) used += (size_t)snprintf(buf + used, size - used, "\\x%02x", *p);
+        else buf[used++] = (char)*p;
+    }
+    if (size) buf[used] = '\0';
+    return buf;
+}
 
 int cli_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fputs("isorun: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char small[1024], *text = small;
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    fputs("isorun: ", stderr);
+    cli_put_text(stderr, text ? text : small); /* a message may quote a guest's names */
+    fputc('\n', stderr);
+    if (text != small) free(text);
     return CLI_EXIT_ERROR;
 }
 

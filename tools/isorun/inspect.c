@@ -112,7 +112,8 @@ static const char *module_kind(const isorun_module *m) {
 
 static void print_text(const char *file, long long size, const isorun_module *m) {
     const char *kind = module_kind(m);
-    printf("%s: %s module, %lld bytes", file, kind, size);
+    cli_put_text(stdout, file);
+    printf(": %s module, %lld bytes", kind, size);
     if (strcmp(kind, "command") == 0) printf(" (isorun run runs its _start)\n");
     else if (strcmp(kind, "reactor") == 0) printf(" (isorun run --invoke calls an export after _initialize)\n");
     else printf(" (isorun run --invoke calls an export)\n");
@@ -132,36 +133,40 @@ static void print_text(const char *file, long long size, const isorun_module *m)
         }
         if (seen) continue;
         bool wasi = strcmp(first.module, WASI_MODULE) == 0;
+        char module[256];
+        cli_escape_text(first.module, module, sizeof module);
         if (wasi)
-            printf("  %s (WASI preview 1: stdio and the --dir mounts; nothing else without --allow)\n", first.module);
+            printf("  %s (WASI preview 1: stdio and the --dir mounts; nothing else without --allow)\n", module);
         else
-            printf("  %s (isorun run needs --link %s=FILE.wasm or ADDRESS/ID)\n", first.module, first.module);
+            printf("  %s (isorun run needs --link %s=FILE.wasm or ADDRESS/ID)\n", module, module);
         for (size_t j = i; j < nimports; j++) {
             isorun_item_info info;
             isorun_module_import(m, j, &info);
             if (strcmp(info.module, first.module) != 0) continue;
             import_view v;
             view_import(&info, &v);
+            char name[256];
+            cli_escape_text(info.name, name, sizeof name);
             switch (v.how) {
-            case BY_WASI: printf("    %-24s %s\n", info.name, v.type); break;
+            case BY_WASI: printf("    %-24s %s\n", name, v.type); break;
             case BY_WASI_GRANTED:
-                printf("    %-24s %-28s returns ENOTCAPABLE (76) without --allow %s\n", info.name, v.type,
+                printf("    %-24s %-28s returns ENOTCAPABLE (76) without --allow %s\n", name, v.type,
                        v.needs ? v.needs->name : "?");
                 break;
             case WASI_WRONG_TYPE:
-                printf("    %-24s %-28s wrong type: WASI's is (%s); the module cannot be instantiated\n", info.name,
+                printf("    %-24s %-28s wrong type: WASI's is (%s); the module cannot be instantiated\n", name,
                        v.type, v.signature);
                 break;
             case WASI_UNKNOWN:
                 printf("    %-24s %-28s not a WASI preview 1 function isorun provides; the module cannot be "
                        "instantiated\n",
-                       info.name, v.type);
+                       name, v.type);
                 break;
-            case BY_LINK: printf("    %-24s %s\n", info.name, v.type); break;
+            case BY_LINK: printf("    %-24s %s\n", name, v.type); break;
             case NOT_LINKABLE:
                 printf("    %-24s %-28s only functions can be imported under isorun; the module cannot be "
                        "instantiated\n",
-                       info.name, kind_name(info.kind));
+                       name, kind_name(info.kind));
                 break;
             }
         }
@@ -174,7 +179,9 @@ static void print_text(const char *file, long long size, const isorun_module *m)
         isorun_module_export(m, i, &info);
         char type[512] = "";
         if (info.kind == ISORUN_EXTERN_FUNC) type_text(&info.type, type, sizeof type);
-        printf("  %-26s %s\n", info.name, info.kind == ISORUN_EXTERN_FUNC ? type : kind_name(info.kind));
+        char name[256];
+        cli_escape_text(info.name, name, sizeof name);
+        printf("  %-26s %s\n", name, info.kind == ISORUN_EXTERN_FUNC ? type : kind_name(info.kind));
     }
 }
 

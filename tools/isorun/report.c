@@ -26,11 +26,18 @@ static void print_trap(const char *message) {
     static const char marker[] = ": in function ";
     const char *where = NULL;
     for (const char *p = strstr(message, marker); p; p = strstr(p + 1, marker)) where = p;
-    if (where)
-        fprintf(stderr, "isorun: trap: %.*s (in function %s)\n", (int)(where - message), message,
-                where + sizeof marker - 1);
-    else
-        fprintf(stderr, "isorun: trap: %s\n", message);
+    /* The library escapes names, but a trap line is a guest's words reaching
+     * the terminal: print it through the same filter as every error line. */
+    fputs("isorun: trap: ", stderr);
+    if (where) {
+        cli_put_text_n(stderr, message, (size_t)(where - message));
+        fputs(" (in function ", stderr);
+        cli_put_text(stderr, where + sizeof marker - 1);
+        fputs(")\n", stderr);
+    } else {
+        cli_put_text(stderr, message);
+        fputc('\n', stderr);
+    }
 }
 
 /* The library says `import "M"."F" (TYPE): nothing provides it: ...` for an
