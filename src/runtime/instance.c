@@ -242,9 +242,10 @@ static isorun_error *memory_range(isorun_instance *inst, uint32_t addr, size_t l
 
 isorun_error *isorun_instance_read_memory(isorun_instance *inst, uint32_t addr, void *dst, size_t len) {
     if (!inst || (len && !dst)) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_instance_read_memory: no instance or buffer");
-    isr_instance_lock(inst);
+    isorun_error *err = isr_instance_lock(inst);
+    if (err) return err;
     uint8_t *p = NULL; /* set when err is NULL; gcc -O3 cannot see that */
-    isorun_error *err = memory_range(inst, addr, len, &p);
+    err = memory_range(inst, addr, len, &p);
     if (!err && len) memcpy(dst, p, len);
     isr_instance_leave(inst);
     return err;
@@ -252,9 +253,10 @@ isorun_error *isorun_instance_read_memory(isorun_instance *inst, uint32_t addr, 
 
 isorun_error *isorun_instance_write_memory(isorun_instance *inst, uint32_t addr, const void *src, size_t len) {
     if (!inst || (len && !src)) return isr_error(ISORUN_ERR_ARGUMENT, "isorun_instance_write_memory: no instance or buffer");
-    isr_instance_lock(inst);
+    isorun_error *err = isr_instance_lock(inst);
+    if (err) return err;
     uint8_t *p = NULL;
-    isorun_error *err = memory_range(inst, addr, len, &p);
+    err = memory_range(inst, addr, len, &p);
     if (!err && len) memcpy(p, src, len);
     isr_instance_leave(inst);
     return err;

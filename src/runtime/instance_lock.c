@@ -9,6 +9,16 @@
  * nesting. Ownership is an atomic thread token, so the uncontended path is a
  * compare-and-swap to take it and a store to give it back; the mutex and
  * condition variable are only used when another thread has to wait.
+ *
+ * Across threads, calls that go both ways can deadlock: thread 1 in A calls
+ * B (a link) while thread 2 in B calls A (a host function, or a link the
+ * other way). So a thread about to wait records, in its runtime's table,
+ * which lock it waits for, and first follows the chain — the lock's owner,
+ * the lock that owner waits for, its owner... — and when the chain comes
+ * back to itself, the wait could never end: its call gives way at once
+ * (ISORUN_TRAP_DEADLINE, "deadlock") and the other one goes on. The chain is
+ * read under the table's mutex, and a thread listed as waiting cannot give
+ * up what it holds meanwhile, so a cycle seen is a real one.
  */
 #include "runtime.h"
 
@@ -47,18 +57,66 @@ static bool try_take(isr_lock *l, uintptr_t me) {
     return atomic_compare_exchange_strong(&l->owner, &expected, me);
 }
 
-/* Takes l for thread `me`, waiting until deadline_ns (0 = for ever). A waiter
- * registers in `waiters` before its last try, under mu, and the releasing
- * thread checks `waiters` after giving the lock up (both sequentially
- * consistent), so a wake-up cannot fall between the two. */
-static bool lock_take(isr_lock *l, uintptr_t me, uint64_t deadline_ns) {
-    if (try_take(l, me)) return true;
-    bool taken = false;
+/* A thread waiting for an instance lock, in its runtime's list. */
+struct isr_lock_waiter {
+    uintptr_t thread;
+    const isr_lock *lock;
+    struct isr_lock_waiter *next;
+};
+
+/* Whether waiting for `want` would close a cycle back to `me`. Under
+ * rt->waits_lock. The chain is at most as long as the list. */
+static bool closes_cycle(const isorun_runtime *rt, const isr_lock *want, uintptr_t me) {
+    const isr_lock *l = want;
+    for (const struct isr_lock_waiter *hop = rt->lock_waiters; hop; hop = hop->next) {
+        uintptr_t owner = atomic_load(&l->owner);
+        if (owner == me) return true;
+        const struct isr_lock_waiter *w = rt->lock_waiters;
+        while (w && w->thread != owner) w = w->next;
+        if (!owner || !w) return false;
+        l = w->lock;
+    }
+    return atomic_load(&l->owner) == me;
+}
+
+/* Lists self as waiting (false: that wait would close a cycle, and self is
+ * not listed). */
+static bool wait_listed(isorun_runtime *rt, struct isr_lock_waiter *self) {
+    pthread_mutex_lock(&rt->waits_lock);
+    bool cycle = closes_cycle(rt, self->lock, self->thread);
+    if (!cycle) {
+        self->next = rt->lock_waiters;
+        rt->lock_waiters = self;
+    }
+    pthread_mutex_unlock(&rt->waits_lock);
+    return !cycle;
+}
+
+static void wait_unlisted(isorun_runtime *rt, struct isr_lock_waiter *self) {
+    pthread_mutex_lock(&rt->waits_lock);
+    struct isr_lock_waiter **p = &rt->lock_waiters;
+    while (*p && *p != self) p = &(*p)->next;
+    if (*p) *p = self->next;
+    pthread_mutex_unlock(&rt->waits_lock);
+}
+
+typedef enum { TAKEN, TIMED_OUT, DEADLOCK } take_result;
+
+/* Takes l for thread `me`, waiting until deadline_ns (0 = for ever); with rt,
+ * a wait that could never end is refused (DEADLOCK). A waiter registers in
+ * `waiters` before its last try, under mu, and the releasing thread checks
+ * `waiters` after giving the lock up (both sequentially consistent), so a
+ * wake-up cannot fall between the two. */
+static take_result lock_take(isr_lock *l, uintptr_t me, uint64_t deadline_ns, isorun_runtime *rt) {
+    if (try_take(l, me)) return TAKEN;
+    struct isr_lock_waiter self = {me, l, NULL};
+    if (rt && !wait_listed(rt, &self)) return DEADLOCK;
+    take_result result = TIMED_OUT;
     pthread_mutex_lock(&l->mu);
     atomic_fetch_add(&l->waiters, 1);
     for (;;) {
         if (try_take(l, me)) {
-            taken = true;
+            result = TAKEN;
             break;
         }
         if (!deadline_ns) {
@@ -67,13 +125,14 @@ static bool lock_take(isr_lock *l, uintptr_t me, uint64_t deadline_ns) {
         }
         struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
         if (pthread_cond_timedwait(&l->cv, &l->mu, &ts) == ETIMEDOUT) {
-            taken = try_take(l, me);
+            if (try_take(l, me)) result = TAKEN;
             break;
         }
     }
     atomic_fetch_sub(&l->waiters, 1);
     pthread_mutex_unlock(&l->mu);
-    return taken;
+    if (rt) wait_unlisted(rt, &self);
+    return result;
 }
 
 static void lock_give(isr_lock *l) {
@@ -110,9 +169,15 @@ isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadl
         uint64_t own = isr_now_ns() + inst->budget.deadline_ns;
         if (!deadline || own < deadline) deadline = own;
     }
-    if (!lock_take(l, me, deadline)) {
+    take_result taken = lock_take(l, me, deadline, inst->rt);
+    if (taken != TAKEN) {
         char label[160];
         isr_instance_label(inst, label, sizeof label);
+        if (taken == DEADLOCK)
+            return isr_trap(ISORUN_TRAP_DEADLINE,
+                            "instance busy: deadlock: %s is running a call on another thread that waits, itself or "
+                            "through others, for an instance this call is inside; this call gives way",
+                            label);
         return isr_trap(ISORUN_TRAP_DEADLINE,
                         "instance busy: %s is running a call on another thread that did not finish before this "
                         "call's deadline",
@@ -139,14 +204,24 @@ isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadl
     return NULL;
 }
 
-void isr_instance_lock(isorun_instance *inst) {
+isorun_error *isr_instance_lock(isorun_instance *inst) {
     uintptr_t me = self_token();
     if (atomic_load_explicit(&inst->lock.owner, memory_order_relaxed) == me) {
         inst->lock.depth++;
-        return;
+        return NULL;
     }
-    lock_take(&inst->lock, me, 0);
+    /* A host function may read another instance's memory while its own
+     * instance is held: the same cycle as for a call is possible. */
+    if (lock_take(&inst->lock, me, 0, inst->rt) == DEADLOCK) {
+        char label[160];
+        isr_instance_label(inst, label, sizeof label);
+        return isr_error(ISORUN_ERR_ARGUMENT,
+                         "deadlock: %s is running a call on another thread that waits for an instance this thread "
+                         "is inside",
+                         label);
+    }
     inst->lock.depth = 1;
+    return NULL;
 }
 
 void isr_instance_leave(isorun_instance *inst) {

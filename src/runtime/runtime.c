@@ -46,7 +46,16 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
         free(rt);
         return isr_error_nomem();
     }
+    if (pthread_mutex_init(&rt->waits_lock, NULL) != 0) {
+        pthread_mutex_destroy(&rt->registry_lock);
+        pthread_mutex_destroy(&rt->cache_lock);
+        free(rt->native_cache_dir);
+        free(rt->native_cc);
+        free(rt);
+        return isr_error_nomem();
+    }
     if (pthread_mutex_init(&rt->jobs_lock, NULL) != 0) {
+        pthread_mutex_destroy(&rt->waits_lock);
         pthread_mutex_destroy(&rt->registry_lock);
         pthread_mutex_destroy(&rt->cache_lock);
         free(rt->native_cache_dir);
@@ -67,6 +76,7 @@ isorun_runtime *isr_runtime_ref(isorun_runtime *rt) {
 static void runtime_destroy(isorun_runtime *rt) {
     isr_native_jobs_join(rt); /* they read the native settings freed below */
     pthread_mutex_destroy(&rt->jobs_lock);
+    pthread_mutex_destroy(&rt->waits_lock);
     isr_deadline_timer_destroy(&rt->timer);
     isr_registry_destroy(rt);
     isr_cache_destroy(rt);

@@ -146,6 +146,12 @@ struct isorun_runtime {
 
     isr_deadline_timer timer;
 
+    /* Who waits for which instance lock (instance_lock.c), to find a wait
+     * that could never end: a cycle of threads each holding an instance the
+     * next one waits for. */
+    pthread_mutex_t waits_lock;
+    struct isr_lock_waiter *lock_waiters;
+
     /* isorun_runtime_config's native tier settings (strings owned). */
     bool native;
     bool native_background;
@@ -332,8 +338,9 @@ isorun_error *isr_instance_enter(isorun_instance *inst, uint64_t inherited_deadl
 isorun_error *isr_instance_call_from(isorun_instance *caller, isorun_instance *inst, const char *name,
                                      const isorun_val *args, size_t nargs, isorun_val *results, size_t nresults);
 /* Takes the lock only (no call bookkeeping), waiting as long as it takes:
- * for host access to memory. Undone by isr_instance_leave. */
-void isr_instance_lock(isorun_instance *inst);
+ * for host access to memory. Undone by isr_instance_leave. An error only
+ * when the wait could never end (a deadlock: see instance_lock.c). */
+isorun_error *isr_instance_lock(isorun_instance *inst);
 void isr_instance_leave(isorun_instance *inst);
 
 /* budget.c: the store configuration for a budget (interrupt: the instance's flag). */

@@ -234,6 +234,126 @@ done:
 }
 
 /* ------------------------------------------------------------------------
+ * A -> B on one thread while B -> A on another: a deadlock, found at once
+ * ------------------------------------------------------------------------ */
+
+/* Both threads meet once, each holding its first instance (A, or B). */
+typedef struct meeting {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int arrived;
+} meeting;
+
+static void meet_once(meeting *m) {
+    pthread_mutex_lock(&m->mu);
+    if (m->arrived < 2 && ++m->arrived == 2) pthread_cond_broadcast(&m->cv);
+    while (m->arrived < 2) pthread_cond_wait(&m->cv, &m->mu);
+    pthread_mutex_unlock(&m->mu);
+}
+
+typedef struct crossing {
+    meeting meet;
+    isorun_instance *a;
+    bool b_met; /* B's host function meets only on its first call */
+} crossing;
+
+static isorun_error *a_meet(isorun_call *call, const isorun_val *args, isorun_val *results) {
+    (void)args;
+    (void)results;
+    meet_once(&((crossing *)isorun_call_data(call))->meet);
+    return NULL;
+}
+
+static isorun_error *b_call_a(isorun_call *call, const isorun_val *args, isorun_val *results) {
+    crossing *x = isorun_call_data(call);
+    if (!x->b_met) {
+        x->b_met = true;
+        meet_once(&x->meet);
+    }
+    return isorun_instance_call(x->a, "inc", args, 1, results, 1);
+}
+
+static isorun_error *a_install(void *config, isorun_imports *im) {
+    return isorun_imports_define(im, "host", "meet", "->", a_meet, config);
+}
+
+static isorun_error *b_install(void *config, isorun_imports *im) {
+    return isorun_imports_define(im, "host", "call_a", "i32 -> i32", b_call_a, config);
+}
+
+typedef struct pong_call {
+    isorun_instance *b;
+    isorun_error *err;
+    int32_t result;
+} pong_call;
+
+static void *call_pong(void *arg) {
+    pong_call *pc = arg;
+    pc->err = call_i32(pc->b, "pong", &pc->result, 1, 5, 0, 0);
+    return NULL;
+}
+
+/* Thread 1 calls A.ping (A held, then B wanted through the link) while
+ * thread 2 calls B.pong (B held, then A wanted from B's host function). The
+ * thread whose wait would close the cycle gives way at once with "deadlock"
+ * (a 10 s deadline is only the safety net: reaching it fails the test), and
+ * the other call completes. */
+static void test_crossing_calls_deadlock_found(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *am = LOAD_WAT(rt, "rt_ping_sync");
+    isorun_module *bm = LOAD_WAT(rt, "rt_pong");
+    if (!am || !bm) goto done;
+    static const isorun_system_ops a_ops = {"test:meet", a_install, NULL, NULL, NULL};
+    static const isorun_system_ops b_ops = {"test:call-a", b_install, NULL, NULL, NULL};
+    crossing x = {.meet = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0}};
+    isorun_budget net = {.deadline_ns = 10000 * 1000000ull};
+    isorun_instance *b = INSTANCE_WITH_SYSTEM(rt, bm, &b_ops, &x, &net);
+    isorun_system_component *c = NULL;
+    REQUIRE_OK(isorun_system_new(&a_ops, &x, &c));
+    isorun_builder *ab = isorun_builder_new(rt, am);
+    REQUIRE(ab);
+    REQUIRE_OK(isorun_builder_add_system(ab, c));
+    REQUIRE_OK(isorun_builder_link_local(ab, "peer", b));
+    isorun_builder_set_budget(ab, &net);
+    isorun_instance *a = NULL;
+    REQUIRE_OK(isorun_builder_instantiate(ab, &a));
+    isorun_builder_free(ab);
+    isorun_system_free(c);
+    x.a = a;
+
+    pong_call pc = {b, NULL, 0};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, call_pong, &pc) == 0);
+    int32_t ping = 0;
+    isorun_error *ping_err = call_i32(a, "ping", &ping, 1, 5, 0, 0);
+    pthread_join(t, NULL);
+
+    /* Exactly one gave way; the other has its result. */
+    CHECK((ping_err == NULL) != (pc.err == NULL));
+    isorun_error *gave_way = ping_err ? ping_err : pc.err;
+    if (gave_way) {
+        CHECK_EQ_INT(isorun_error_trap(gave_way), ISORUN_TRAP_DEADLINE);
+        CHECK(strstr(isorun_error_message(gave_way), "deadlock") != NULL);
+        fprintf(stderr, "  %s gave way: %s\n", ping_err ? "A.ping" : "B.pong", isorun_error_message(gave_way));
+    }
+    if (!ping_err) CHECK_EQ_INT(ping, 1012); /* pong(5) = inc(5) * 2, + 1000 */
+    if (!pc.err) CHECK_EQ_INT(pc.result, 12);
+    isorun_error_free(ping_err);
+    isorun_error_free(pc.err);
+    /* Both instances work afterwards. */
+    int32_t r = 0;
+    x.b_met = true;
+    EXPECT_OK(call_i32(a, "ping", &r, 1, 1, 0, 0));
+    CHECK_EQ_INT(r, 1004);
+    isorun_instance_free(a);
+    isorun_instance_free(b);
+done:
+    isorun_module_free(am);
+    isorun_module_free(bm);
+    isorun_runtime_free(rt);
+}
+
+/* ------------------------------------------------------------------------
  * A busy provider and the caller's deadline
  * ------------------------------------------------------------------------ */
 
@@ -415,6 +535,7 @@ int main(void) {
     RUN(test_link_errors);
     RUN(test_provider_budget);
     RUN(test_round_trip_reenters);
+    RUN(test_crossing_calls_deadlock_found);
     RUN(test_busy_provider_bounded_by_deadline);
     RUN(test_interrupt_reaches_provider);
     RUN(test_host_nested_call);
