@@ -12,7 +12,9 @@
  * independent, and the C compiler runs in its own processes anyway. A job
  * holds a reference to the engine's module, not to the runtime, so that the
  * runtime's last reference can go while a build runs: runtime_destroy joins
- * the jobs before it frees the settings they read.
+ * the jobs before it frees the settings they read. A finished job whose
+ * module nobody else holds any more is freed when the next build starts, so
+ * a server loading module after module does not keep them all.
  */
 #include "runtime.h"
 
@@ -41,6 +43,32 @@ static void *build_main(void *arg) {
     return NULL;
 }
 
+static void job_free(isr_native_job *job) {
+    pthread_join(job->thread, NULL);
+    isorun_error_free(job->error);
+    wasm_module_free(job->wm);
+    pthread_cond_destroy(&job->ended);
+    pthread_mutex_destroy(&job->mu);
+    free(job);
+}
+
+/* Frees finished jobs whose module only the job still holds: no
+ * isorun_module and no cache entry can ask about it again. Under jobs_lock. */
+static void prune_locked(isorun_runtime *rt) {
+    for (isr_native_job **p = &rt->jobs; *p;) {
+        isr_native_job *job = *p;
+        pthread_mutex_lock(&job->mu);
+        bool done = job->done;
+        pthread_mutex_unlock(&job->mu);
+        if (done && wasm_module_sole_owner(job->wm)) {
+            *p = job->next;
+            job_free(job);
+        } else {
+            p = &job->next;
+        }
+    }
+}
+
 isorun_error *isr_native_job_start(isorun_runtime *rt, wasm_module *wm) {
     isr_native_job *job = calloc(1, sizeof *job);
     if (!job) return isr_error_nomem();
@@ -58,6 +86,7 @@ isorun_error *isr_native_job_start(isorun_runtime *rt, wasm_module *wm) {
         .on_build_arg = rt->native_build_arg,
     };
     pthread_mutex_lock(&rt->jobs_lock);
+    prune_locked(rt);
     int rc = pthread_create(&job->thread, NULL, build_main, job);
     if (rc == 0) {
         job->next = rt->jobs;
@@ -79,8 +108,8 @@ isorun_error *isr_native_job_wait(isorun_runtime *rt, wasm_module *wm) {
     isr_native_job *job = rt->jobs;
     while (job && job->wm != wm) job = job->next;
     pthread_mutex_unlock(&rt->jobs_lock);
-    /* Jobs stay listed until the runtime goes, which the caller's module
-     * reference prevents: job is safe to use unlocked. */
+    /* The caller's module reference keeps the job listed (prune_locked
+     * frees only jobs whose module nobody else holds): safe unlocked. */
     if (!job) return isr_error(ISORUN_ERR_ARGUMENT, "the module has no native build (its runtime is not native)");
     pthread_mutex_lock(&job->mu);
     while (!job->done) pthread_cond_wait(&job->ended, &job->mu);
@@ -96,12 +125,7 @@ void isr_native_jobs_join(isorun_runtime *rt) {
     rt->jobs = NULL;
     while (job) {
         isr_native_job *next = job->next;
-        pthread_join(job->thread, NULL);
-        isorun_error_free(job->error);
-        wasm_module_free(job->wm);
-        pthread_cond_destroy(&job->ended);
-        pthread_mutex_destroy(&job->mu);
-        free(job);
+        job_free(job);
         job = next;
     }
 }

@@ -29,6 +29,10 @@ isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **ou
     return err;
 }
 
+bool wasm_module_sole_owner(const wasm_module *m) {
+    return m && atomic_load_explicit(&((wasm_module *)m)->refcount, memory_order_acquire) == 1;
+}
+
 wasm_module *wasm_module_ref(wasm_module *m) {
     if (m) atomic_fetch_add_explicit(&m->refcount, 1, memory_order_relaxed);
     return m;

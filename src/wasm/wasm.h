@@ -197,7 +197,10 @@ const char *wasm_module_native_path(const wasm_module *m);
 /* Whether instances of m run natively. */
 bool wasm_module_is_native(const wasm_module *m);
 
-/* Reference counting (thread-safe). wasm_module_free drops one reference. */
+/* Reference counting (thread-safe). wasm_module_free drops one reference.
+ * wasm_module_sole_owner: whether the caller's reference is the only one
+ * (nobody else can then reach m, so its last user may let it go). */
+bool wasm_module_sole_owner(const wasm_module *m);
 wasm_module *wasm_module_ref(wasm_module *m);
 void wasm_module_free(wasm_module *m);
 

@@ -39,12 +39,16 @@ static void scratch_remove(void) {
     scratch[0] = '\0';
 }
 
-static isorun_runtime *background_runtime(const char *cache, const char *cc) {
+static isorun_runtime *background_runtime_cached(const char *cache, const char *cc, uint32_t cache_entries) {
     isorun_runtime_config cfg = {.native = true, .native_background = true, .native_cache_dir = cache,
-                                 .native_cc = cc};
+                                 .native_cc = cc, .module_cache_entries = cache_entries};
     isorun_runtime *rt = NULL;
     REQUIRE_OK(isorun_runtime_new(&cfg, &rt));
     return rt;
+}
+
+static isorun_runtime *background_runtime(const char *cache, const char *cc) {
+    return background_runtime_cached(cache, cc, 0);
 }
 
 /* The same calls, in a fuel-metered instance of a background runtime and in
@@ -152,9 +156,28 @@ static void test_free_during_build(void) {
     scratch_remove();
 }
 
+/* Module after module, with a one-entry module cache: the build of a module
+ * nobody holds any more is let go when the next build starts (the sanitizer
+ * tree checks that nothing is used after it goes, or leaks), and each
+ * module still learns how its own build went. */
+static void test_finished_builds_let_go(void) {
+    isorun_runtime *rt = background_runtime_cached(fresh_cache(), NULL, 1);
+    static const char *const guests[] = {"rt_math", "rt_ping", "rt_math", "rt_pong"};
+    for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++) {
+        isorun_module *m = LOAD_WAT(rt, guests[i]);
+        if (!m) break;
+        EXPECT_OK(isorun_module_wait_native(m));
+        CHECK(isorun_module_is_native(m));
+        isorun_module_free(m);
+    }
+    isorun_runtime_free(rt);
+    scratch_remove();
+}
+
 int main(void) {
     RUN(test_same_before_and_after);
     RUN(test_failed_build);
     RUN(test_free_during_build);
+    RUN(test_finished_builds_let_go);
     return rt_summary();
 }
