@@ -105,6 +105,11 @@ bool wasm_read_instr(wasm_reader *r, wasm_instr *in) {
     } else {
         if (!op_by_byte[b]) {
             r->p--;
+            /* Say why for the one prefix real programs bring: a compiler's
+             * SIMD output (clang -msimd128), which the engine lacks. */
+            if (b == 0xFD)
+                return wasm_fail(r, "illegal opcode 0xfd: SIMD instructions (e.g. from clang -msimd128) are not "
+                                    "supported by isorun yet; build the module without SIMD");
             return wasm_fail(r, "illegal opcode");
         }
         in->op = (uint16_t)(op_by_byte[b] - 1);

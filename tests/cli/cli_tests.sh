@@ -110,6 +110,11 @@ case_bad_flags() {
     run run "$TMP/text.wasm"
     expect_status 125
     expect_err_line "text.wasm"
+    # A SIMD module is refused with the reason and what to do.
+    need "$G/cli_simd.wasm"
+    run run "$G/cli_simd.wasm"
+    expect_status 125
+    expect_err_line "illegal opcode 0xfd: SIMD instructions .* not supported by isorun yet; build the module without SIMD"
     # The forms that are accepted.
     for flags in "--fuel 1e9" "--fuel=1000000" "--max-memory 64M" "--max-memory 65536" "--max-memory=1G" \
         "--timeout 500ms" "--timeout=2s" "--timeout 1m" "--max-stack 500" "--allow clocks,random" \
