@@ -27,37 +27,14 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
         rt->native_build_arg = cfg->native_build_arg;
         rt->native_cache_dir = cfg->native_cache_dir ? strdup(cfg->native_cache_dir) : NULL;
         rt->native_cc = cfg->native_cc ? strdup(cfg->native_cc) : NULL;
-        if ((cfg->native_cache_dir && !rt->native_cache_dir) || (cfg->native_cc && !rt->native_cc)) {
-            free(rt->native_cache_dir);
-            free(rt);
-            return isr_error_nomem();
-        }
     }
-    if (pthread_mutex_init(&rt->cache_lock, NULL) != 0) {
-        free(rt->native_cache_dir);
-        free(rt->native_cc);
-        free(rt);
-        return isr_error_nomem();
-    }
-    if (pthread_mutex_init(&rt->registry_lock, NULL) != 0) {
-        pthread_mutex_destroy(&rt->cache_lock);
-        free(rt->native_cache_dir);
-        free(rt->native_cc);
-        free(rt);
-        return isr_error_nomem();
-    }
-    if (pthread_mutex_init(&rt->waits_lock, NULL) != 0) {
-        pthread_mutex_destroy(&rt->registry_lock);
-        pthread_mutex_destroy(&rt->cache_lock);
-        free(rt->native_cache_dir);
-        free(rt->native_cc);
-        free(rt);
-        return isr_error_nomem();
-    }
-    if (pthread_mutex_init(&rt->jobs_lock, NULL) != 0) {
-        pthread_mutex_destroy(&rt->waits_lock);
-        pthread_mutex_destroy(&rt->registry_lock);
-        pthread_mutex_destroy(&rt->cache_lock);
+    bool ok = !(cfg && cfg->native_cache_dir && !rt->native_cache_dir) && !(cfg && cfg->native_cc && !rt->native_cc);
+    /* The mutexes in order; on a failure, the ones made are undone. */
+    pthread_mutex_t *const locks[] = {&rt->cache_lock, &rt->registry_lock, &rt->waits_lock, &rt->jobs_lock};
+    size_t made = 0;
+    while (ok && made < sizeof locks / sizeof locks[0] && pthread_mutex_init(locks[made], NULL) == 0) made++;
+    if (!ok || made < sizeof locks / sizeof locks[0]) {
+        while (made) pthread_mutex_destroy(locks[--made]);
         free(rt->native_cache_dir);
         free(rt->native_cc);
         free(rt);

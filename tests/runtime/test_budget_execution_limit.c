@@ -6,6 +6,7 @@
  * interruption from another thread, and max_call_depth.
  */
 #include "rt_helpers.h"
+#include "interrupter.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -107,36 +108,17 @@ done:
     isorun_runtime_free(rt);
 }
 
-typedef struct interrupter {
-    isorun_instance *inst;
-    atomic_int done;
-} interrupter;
-
-/* Raises the flag every 20 ms until the call has ended: a flag raised before
- * the call started is cleared by it, so once is not enough. */
-static void *interrupt_repeatedly(void *arg) {
-    interrupter *it = arg;
-    while (!atomic_load(&it->done)) {
-        struct timespec ts = {0, 20 * 1000000};
-        nanosleep(&ts, NULL);
-        isorun_instance_interrupt(it->inst);
-    }
-    return NULL;
-}
-
 static void test_interrupt_from_another_thread(void) {
     isorun_runtime *rt = RUNTIME();
     isorun_module *m = LOAD_WAT(rt, "rt_math");
     if (!m) goto done;
     isorun_instance *inst = INSTANCE(rt, m, NULL);
-    interrupter it = {inst, 0};
-    pthread_t t;
-    REQUIRE(pthread_create(&t, NULL, interrupt_repeatedly, &it) == 0);
+    interrupter it;
+    interrupter_start(&it, inst);
     uint64_t t0 = now_ms();
     EXPECT_TRAP(isorun_instance_call(inst, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_INTERRUPTED, "interrupted");
     CHECK(now_ms() - t0 < 5000);
-    atomic_store(&it.done, 1);
-    pthread_join(t, NULL);
+    interrupter_stop(&it);
     isorun_instance_free(inst);
 done:
     isorun_module_free(m);

@@ -9,6 +9,7 @@
  * instance (isorun_call_instance_call) bounded like a link.
  */
 #include "rt_helpers.h"
+#include "interrupter.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -417,21 +418,6 @@ done:
 
 /* Interrupting the consumer, or its deadline, reaches the provider it is
  * calling into. */
-typedef struct interrupter {
-    isorun_instance *inst;
-    atomic_int done;
-} interrupter;
-
-static void *interrupt_repeatedly(void *arg) {
-    interrupter *it = arg;
-    while (!atomic_load(&it->done)) {
-        struct timespec ts = {0, 20 * 1000000};
-        nanosleep(&ts, NULL);
-        isorun_instance_interrupt(it->inst);
-    }
-    return NULL;
-}
-
 static void test_interrupt_reaches_provider(void) {
     isorun_runtime *rt = RUNTIME();
     isorun_module *pm = LOAD_WAT(rt, "rt_math");
@@ -440,13 +426,11 @@ static void test_interrupt_reaches_provider(void) {
     isorun_instance *provider = provider_new(rt, pm, "spinner", NULL);
     isorun_instance *consumer = NULL;
     REQUIRE_OK(consumer_new(rt, cm, provider, NULL, &consumer));
-    interrupter it = {consumer, 0};
-    pthread_t t;
-    REQUIRE(pthread_create(&t, NULL, interrupt_repeatedly, &it) == 0);
+    interrupter it;
+    interrupter_start(&it, consumer);
     EXPECT_TRAP(isorun_instance_call(consumer, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_INTERRUPTED,
                 "in provider 'spinner', export \"spin\": interrupted");
-    atomic_store(&it.done, 1);
-    pthread_join(t, NULL);
+    interrupter_stop(&it);
     int32_t r = 0;
     EXPECT_OK(call_i32(consumer, "add", &r, 2, 20, 22, 0));
     CHECK_EQ_INT(r, 42);
@@ -505,12 +489,10 @@ static void test_host_nested_call(void) {
     EXPECT_OK(call_i32(guest, "add", &r, 2, 40, 2, 0));
     CHECK_EQ_INT(r, 42);
 
-    interrupter it = {guest, 0};
-    pthread_t t;
-    REQUIRE(pthread_create(&t, NULL, interrupt_repeatedly, &it) == 0);
+    interrupter it;
+    interrupter_start(&it, guest);
     EXPECT_TRAP(isorun_instance_call(guest, "spin", NULL, 0, NULL, 0), ISORUN_TRAP_INTERRUPTED, "interrupted");
-    atomic_store(&it.done, 1);
-    pthread_join(t, NULL);
+    interrupter_stop(&it);
     EXPECT_OK(call_i32(guest, "add", &r, 2, 1, 2, 0));
     CHECK_EQ_INT(r, 3);
     isorun_instance_free(guest);
