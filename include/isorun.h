@@ -314,6 +314,11 @@ typedef struct isorun_item_info {
     const char *name;
     isorun_extern_kind kind;
     isorun_functype type; /* ISORUN_EXTERN_FUNC only */
+    /* ISORUN_EXTERN_MEMORY (in 64 KiB pages) and ISORUN_EXTERN_TABLE (in
+     * elements): the declared size and, when has_max, the most it may
+     * grow to (a budget may allow less). */
+    uint32_t min, max;
+    bool has_max;
 } isorun_item_info;
 
 size_t isorun_module_import_count(const isorun_module *m);

@@ -38,6 +38,14 @@ static void fill_functype(isorun_functype *out, const wasm_functype *t, isorun_k
     *used += n;
 }
 
+/* A memory's or table's declared limits (l NULL for other kinds). */
+static void set_limits(isorun_item_info *info, const wasm_limits *l) {
+    if (!l) return;
+    info->min = l->min;
+    info->max = l->max;
+    info->has_max = l->has_max;
+}
+
 static isorun_error *build_infos(isorun_module *m) {
     const wasm_module *wm = m->wm;
     uint32_t nimp = wasm_module_import_count(wm), nexp = wasm_module_export_count(wm);
@@ -67,6 +75,9 @@ static isorun_error *build_infos(isorun_module *m) {
         info->kind = extern_kind(imp->kind);
         if (imp->kind == WASM_EXTERN_FUNC)
             fill_functype(&info->type, wasm_module_type(wm, imp->u.type_index), m->kinds, &used);
+        set_limits(info, imp->kind == WASM_EXTERN_MEMORY  ? &imp->u.memory
+                         : imp->kind == WASM_EXTERN_TABLE ? &imp->u.table.limits
+                                                          : NULL);
     }
     for (uint32_t i = 0; i < nexp; i++) {
         const wasm_export *e = wasm_module_export(wm, i);
@@ -74,6 +85,9 @@ static isorun_error *build_infos(isorun_module *m) {
         info->name = e->name;
         info->kind = extern_kind(e->kind);
         if (e->kind == WASM_EXTERN_FUNC) fill_functype(&info->type, wasm_module_func_type(wm, e->index), m->kinds, &used);
+        set_limits(info, e->kind == WASM_EXTERN_MEMORY  ? wasm_module_memory_limits(wm, e->index)
+                         : e->kind == WASM_EXTERN_TABLE ? wasm_module_table_limits(wm, e->index)
+                                                        : NULL);
     }
     return NULL;
 }

@@ -29,6 +29,14 @@ isorun_error *wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **ou
     return err;
 }
 
+const wasm_limits *wasm_module_memory_limits(const wasm_module *m, uint32_t index) {
+    return index < m->nmemories ? &m->memories[index] : NULL;
+}
+
+const wasm_limits *wasm_module_table_limits(const wasm_module *m, uint32_t index) {
+    return index < m->ntables ? &m->tables[index].limits : NULL;
+}
+
 bool wasm_module_sole_owner(const wasm_module *m) {
     return m && atomic_load_explicit(&((wasm_module *)m)->refcount, memory_order_acquire) == 1;
 }

@@ -197,6 +197,10 @@ const char *wasm_module_native_path(const wasm_module *m);
 /* Whether instances of m run natively. */
 bool wasm_module_is_native(const wasm_module *m);
 
+/* The declared limits of memory / table `index` (imports first), or NULL. */
+const wasm_limits *wasm_module_memory_limits(const wasm_module *m, uint32_t index);
+const wasm_limits *wasm_module_table_limits(const wasm_module *m, uint32_t index);
+
 /* Reference counting (thread-safe). wasm_module_free drops one reference.
  * wasm_module_sole_owner: whether the caller's reference is the only one
  * (nobody else can then reach m, so its last user may let it go). */

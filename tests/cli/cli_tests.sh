@@ -494,6 +494,20 @@ case_inspect() {
     grep -q "reactor module" "$TMP/out" || fail "a module exporting _initialize is a reactor"
     expect_out_has_line "  none: it can touch nothing outside itself"
 
+    need "$G/cli_big_memory.wasm" "$CORE/hostile_imports.wasm"
+    run inspect "$G/cli_big_memory.wasm"
+    grep -qE '^  memory +memory, 100 pages \(6400 KiB\), no maximum' "$TMP/out" || fail "an exported memory's limits"
+    run inspect "$CORE/hostile_imports.wasm"
+    grep -qE '^    memory +memory, 1 pages \(64 KiB\), growing to 2 pages \(128 KiB\) at most; only functions' \
+        "$TMP/out" || fail "an imported memory's limits, and that it cannot be provided"
+    grep -qE '^    table +table, 2 elements, growing to 10 at most; only functions' "$TMP/out" ||
+        fail "an imported table's limits"
+    run inspect --json "$CORE/hostile_imports.wasm"
+    grep -qF '"name":"memory","kind":"memory","provided_by":"none","min":1,"max":2,"instantiable":false' "$TMP/out" ||
+        fail "JSON limits of an imported memory"
+    run inspect --json "$G/cli_big_memory.wasm"
+    grep -qF '"name":"memory","kind":"memory","min":100,"max":null' "$TMP/out" || fail "JSON limits of an exported memory"
+
     run inspect --json "$G/cli_mistyped_wasi.wasm"
     expect_status 0
     expect_no_err

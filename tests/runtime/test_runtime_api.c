@@ -95,7 +95,11 @@ static void test_module_cache_and_info(void) {
             CHECK_EQ_INT(info.type.params[0], ISORUN_F64);
             CHECK_EQ_INT(info.type.params[1], ISORUN_F32);
         }
-        if (strcmp(info.name, "memory") == 0) CHECK_EQ_INT(info.kind, ISORUN_EXTERN_MEMORY);
+        if (strcmp(info.name, "memory") == 0) {
+            CHECK_EQ_INT(info.kind, ISORUN_EXTERN_MEMORY);
+            CHECK_EQ_INT(info.min, 1); /* (memory (export "memory") 1): one page, no maximum */
+            CHECK(!info.has_max);
+        }
     }
     CHECK(found_add && found_scale);
     isorun_item_info info;

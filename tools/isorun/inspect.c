@@ -58,6 +58,24 @@ static void type_text(const isorun_functype *t, char *buf, size_t size) {
     }
 }
 
+/* "memory, 2 pages (128 KiB) growing to 16 pages (1 MiB)" / "table, 4
+ * elements, no maximum": a memory's or table's declared limits. */
+static void limits_text(const isorun_item_info *info, char *buf, size_t size) {
+    if (info->kind == ISORUN_EXTERN_MEMORY) {
+        char max[96] = "no maximum (a budget's --max-memory caps it)";
+        if (info->has_max)
+            snprintf(max, sizeof max, "growing to %u pages (%llu KiB) at most", info->max,
+                     (unsigned long long)info->max * 64);
+        snprintf(buf, size, "memory, %u pages (%llu KiB), %s", info->min, (unsigned long long)info->min * 64, max);
+    } else if (info->kind == ISORUN_EXTERN_TABLE) {
+        char max[64] = "no maximum";
+        if (info->has_max) snprintf(max, sizeof max, "growing to %u at most", info->max);
+        snprintf(buf, size, "table, %u elements, %s", info->min, max);
+    } else {
+        snprintf(buf, size, "%s", kind_name(info->kind));
+    }
+}
+
 /* How an import would be satisfied under `isorun run`. */
 typedef enum {
     BY_WASI,         /* a WASI function isorun provides, of the right type */
@@ -163,11 +181,14 @@ static void print_text(const char *file, long long size, const isorun_module *m)
                        name, v.type);
                 break;
             case BY_LINK: printf("    %-24s %s\n", name, v.type); break;
-            case NOT_LINKABLE:
-                printf("    %-24s %-28s only functions can be imported under isorun; the module cannot be "
+            case NOT_LINKABLE: {
+                char what[160];
+                limits_text(&info, what, sizeof what);
+                printf("    %-24s %s; only functions can be imported under isorun: the module cannot be "
                        "instantiated\n",
-                       name, kind_name(info.kind));
+                       name, what);
                 break;
+            }
             }
         }
     }
@@ -179,9 +200,10 @@ static void print_text(const char *file, long long size, const isorun_module *m)
         isorun_module_export(m, i, &info);
         char type[512] = "";
         if (info.kind == ISORUN_EXTERN_FUNC) type_text(&info.type, type, sizeof type);
+        else limits_text(&info, type, sizeof type);
         char name[256];
         cli_escape_text(info.name, name, sizeof name);
-        printf("  %-26s %s\n", name, info.kind == ISORUN_EXTERN_FUNC ? type : kind_name(info.kind));
+        printf("  %-26s %s\n", name, type);
     }
 }
 
@@ -197,6 +219,14 @@ static void json_string(const char *s) {
         else putchar(*p);
     }
     putchar('"');
+}
+
+/* ,"min":N,"max":N|null for memories (pages) and tables (elements). */
+static void json_limits(const isorun_item_info *info) {
+    if (info->kind != ISORUN_EXTERN_MEMORY && info->kind != ISORUN_EXTERN_TABLE) return;
+    printf(",\"min\":%u,\"max\":", info->min);
+    if (info->has_max) printf("%u", info->max);
+    else printf("null");
 }
 
 static const char *provision_name(provision how) {
@@ -234,6 +264,7 @@ static void print_json(const char *file, long long size, const isorun_module *m)
             printf(",\"wasi_type\":");
             json_string(v.signature);
         }
+        json_limits(&info);
         printf(",\"instantiable\":%s}",
                v.how == WASI_WRONG_TYPE || v.how == WASI_UNKNOWN || v.how == NOT_LINKABLE ? "false" : "true");
     }
@@ -250,6 +281,7 @@ static void print_json(const char *file, long long size, const isorun_module *m)
             printf(",\"type\":");
             json_string(type);
         }
+        json_limits(&info);
         printf("}");
     }
     printf("]}\n");
