@@ -56,6 +56,27 @@ static isorun_error *host_trap(wasm_call_ctx *ctx, void *env, wasm_slot *slots) 
 
 enum { MAX_SLOTS = 16 };
 
+/* What a result of f0 contributes to callback's value, the same in every
+ * world: a number for a funcref (0 null, 0x10N host function N, 0x1000 +
+ * the caller's export index, 0xFFFF another instance's function: pointers
+ * differ between stores), an externref as the host value it is, a number
+ * with NaNs made canonical. */
+static wasm_slot mixable(const diff_host *h, const wasm_instance *caller, uint8_t type, wasm_slot v) {
+    if (type != WASM_FUNCREF) return diff_canonical(type, v);
+    if (!v) return 0;
+    const wasm_func *f = (const wasm_func *)(uintptr_t)v;
+    int host = diff_host_func_index(h, f);
+    if (host >= 0) return 0x100u + (uint32_t)host;
+    const wasm_module *m = wasm_instance_module(caller);
+    for (uint32_t i = 0; i < wasm_module_export_count(m); i++) {
+        const wasm_export *e = wasm_module_export(m, i);
+        wasm_extern x;
+        if (e->kind == WASM_EXTERN_FUNC && wasm_instance_export(caller, e->name, &x) && x.u.func == f)
+            return 0x1000u + i;
+    }
+    return 0xFFFFu;
+}
+
 static isorun_error *host_callback(wasm_call_ctx *ctx, void *env, wasm_slot *slots) {
     diff_host *h = env;
     h->calls++;
@@ -69,13 +90,13 @@ static isorun_error *host_callback(wasm_call_ctx *ctx, void *env, wasm_slot *slo
     const wasm_functype *t = wasm_func_type(f0.u.func);
     wasm_slot args[MAX_SLOTS] = {0}, results[MAX_SLOTS] = {0};
     if (t->nparams > MAX_SLOTS || t->nresults > MAX_SLOTS) return isorun_error_new(ISORUN_ERR_ARGUMENT, "f0 too wide");
-    for (uint32_t i = 0; i < t->nparams; i++)
+    for (uint32_t i = 0; i < t->nparams; i++) /* the others zero: references null */
         if (wasm_functype_params(t)[i] == WASM_I32) args[i] = a;
     isorun_error *err = wasm_call(ctx->store, f0.u.func, args, results);
     if (err) return err;
     uint64_t acc = a;
     for (uint32_t i = 0; i < t->nresults; i++)
-        acc = mix64(acc ^ diff_canonical(wasm_functype_results(t)[i], results[i]));
+        acc = mix64(acc ^ mixable(h, ctx->caller, wasm_functype_results(t)[i], results[i]));
     slots[0] = (uint32_t)acc;
     return NULL;
 }

@@ -8,8 +8,10 @@
  *   trap(i32) -> i32           traps (host error) on a multiple of 4
  *   callback(i32) -> i32       calls the caller's export "f0" through the
  *                              call context (re-entry, in either tier) with
- *                              the argument in every i32 parameter, and
- *                              mixes its results; passes its trap on
+ *                              the argument in every i32 parameter (null
+ *                              in reference ones, zero in the others), and
+ *                              mixes its results (a funcref by what it
+ *                              denotes, not its pointer); passes its trap on
  *   ext(i32) -> externref      an opaque non-null value derived from the
  *                              argument (null for 0)
  *   g_i32 (mutable), g_i64 (immutable), mem, t0: made with the importer's

@@ -58,33 +58,17 @@ diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, co
  * Outcomes
  * ------------------------------------------------------------------------ */
 
+/* How func_identity numbers functions, for the reports. */
+#define FUNC_IDENTITIES "0 null, 0x10N host N, 0x1000*(1 a, 2 b) + export index"
+
 typedef struct outcome {
     isorun_error_code code; /* ISORUN_ERR_OK when the call returned */
     isorun_trap_code trap;
     char message[200];
     uint32_t nresults;
-    wasm_slot results[MAX_RESULTS]; /* NaNs canonical */
+    wasm_slot results[MAX_RESULTS]; /* NaNs canonical; a funcref as func_identity says */
     uint64_t fuel_left;
 } outcome;
-
-static outcome call_once(wasm_store *store, wasm_func *f, const wasm_slot *args) {
-    outcome o = {0};
-    const wasm_functype *type = wasm_func_type(f);
-    wasm_slot results[MAX_RESULTS] = {0};
-    isorun_error *err = wasm_call(store, f, args, results);
-    if (err) {
-        o.code = isorun_error_code_of(err);
-        o.trap = isorun_error_trap(err);
-        snprintf(o.message, sizeof o.message, "%s", isorun_error_message(err));
-        isorun_error_free(err);
-    } else {
-        o.nresults = type->nresults;
-        for (uint32_t i = 0; i < o.nresults; i++)
-            o.results[i] = diff_canonical(wasm_functype_results(type)[i], results[i]);
-    }
-    o.fuel_left = wasm_store_fuel(store);
-    return o;
-}
 
 static bool same_outcome(const outcome *a, const outcome *b) {
     if (a->code != b->code || a->trap != b->trap || a->nresults != b->nresults || a->fuel_left != b->fuel_left)
@@ -98,10 +82,13 @@ static void print_outcome(FILE *out, const char *tier, const outcome *o, const w
         fprintf(out, "%s: %s", isorun_error_code_name(o->code), o->message);
     } else {
         fprintf(out, "returned (");
-        for (uint32_t i = 0; i < o->nresults; i++)
-            fprintf(out, "%s%s 0x%" PRIx64, i ? ", " : "", wasm_valtype_name(wasm_functype_results(type)[i]),
-                    o->results[i]);
-        fprintf(out, ")");
+        bool funcs = false;
+        for (uint32_t i = 0; i < o->nresults; i++) {
+            uint8_t t = wasm_functype_results(type)[i];
+            funcs |= t == WASM_FUNCREF;
+            fprintf(out, "%s%s 0x%" PRIx64, i ? ", " : "", wasm_valtype_name(t), o->results[i]);
+        }
+        fprintf(out, ")%s", funcs ? " (funcref: " FUNC_IDENTITIES ")" : "");
     }
     fprintf(out, ", fuel left %" PRIu64 "\n", o->fuel_left);
 }
@@ -112,6 +99,15 @@ static void print_outcome(FILE *out, const char *tier, const outcome *o, const w
 
 enum { INST_A = 0, INST_B = 1 }; /* the module under test; its provider */
 
+/* A funcref argument, the same in every world although each world's
+ * functions are different objects: 0 (null), or a tag in bits 32-39 with
+ * the instance in bits 16-23 and
+ *   ARG_EXPORT: the export index in bits 0-15 (a function export);
+ *   ARG_TABLE:  the table's number in bits 8-15 ("t0", "t1") and the
+ *               element's index in bits 0-7 (null past the end).
+ * Other arguments, externrefs included, are the slot itself. */
+enum { ARG_EXPORT = 1, ARG_TABLE = 2 };
+
 typedef struct world {
     wasm_store *store;
     diff_host *host;
@@ -121,7 +117,7 @@ typedef struct world {
 
 typedef struct call {
     uint32_t inst, export_index;
-    wasm_slot args[MAX_PARAMS];
+    wasm_slot args[MAX_PARAMS]; /* funcrefs as ARG_* says */
     uint64_t fuel;
 } call;
 
@@ -196,9 +192,21 @@ static void print_call(const run *r, const call *c) {
     const wasm_export *e = wasm_module_export(m, c->export_index);
     const wasm_functype *type = wasm_module_func_type(m, e->index);
     fprintf(r->report, "%s.%s(", inst_names[c->inst], e->name);
-    for (uint32_t i = 0; i < type->nparams; i++)
-        fprintf(r->report, "%s%s 0x%" PRIx64, i ? ", " : "", wasm_valtype_name(wasm_functype_params(type)[i]),
-                c->args[i]);
+    for (uint32_t i = 0; i < type->nparams; i++) {
+        uint8_t t = wasm_functype_params(type)[i];
+        wasm_slot a = c->args[i];
+        uint32_t inst = (uint32_t)(a >> 16) & 0xFF;
+        fprintf(r->report, "%s%s ", i ? ", " : "", wasm_valtype_name(t));
+        if (t != WASM_FUNCREF)
+            fprintf(r->report, "0x%" PRIx64, a);
+        else if ((a >> 32) == ARG_EXPORT)
+            fprintf(r->report, "%s.%s", inst_names[inst],
+                    wasm_module_export(r->modules[inst], (uint32_t)a & 0xFFFF)->name);
+        else if ((a >> 32) == ARG_TABLE)
+            fprintf(r->report, "%s.t%u[%u]", inst_names[inst], (uint32_t)(a >> 8) & 0xFF, (uint32_t)a & 0xFF);
+        else
+            fprintf(r->report, "null");
+    }
     fprintf(r->report, ") with fuel %" PRIu64, c->fuel);
 }
 
@@ -257,8 +265,7 @@ static bool same_table(run *r, uint32_t k, const char *name, const world *w) {
         uint64_t id[2] = {funcs ? func_identity(r, ref, v[0]) : v[0], funcs ? func_identity(r, w, v[1]) : v[1]};
         if (id[0] != id[1]) {
             fprintf(r->report, "  table %s.%s[%u] differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "%s\n", inst_names[k], name,
-                    i, ref->name, id[0], w->name, id[1],
-                    funcs ? " (function identities: 0 null, 0x10N host N, 0x1000*(1 a, 2 b) + export index)" : "");
+                    i, ref->name, id[0], w->name, id[1], funcs ? " (function identities: " FUNC_IDENTITIES ")" : "");
             return false;
         }
     }
@@ -309,9 +316,11 @@ static bool same_state(run *r, const world *w) {
             uint8_t type = wasm_global_type(g[0].u.global).type;
             wasm_slot v[2] = {diff_canonical(type, wasm_global_get(g[0].u.global)),
                               diff_canonical(type, wasm_global_get(g[1].u.global))};
+            if (type == WASM_FUNCREF) v[0] = func_identity(r, ref, v[0]), v[1] = func_identity(r, w, v[1]);
             if (v[0] != v[1]) {
-                fprintf(r->report, "  global %s.%s (%s) differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "\n", inst_names[k],
-                        e->name, wasm_valtype_name(type), ref->name, v[0], w->name, v[1]);
+                fprintf(r->report, "  global %s.%s (%s) differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "%s\n", inst_names[k],
+                        e->name, wasm_valtype_name(type), ref->name, v[0], w->name, v[1],
+                        type == WASM_FUNCREF ? " (function identities: " FUNC_IDENTITIES ")" : "");
                 return false;
             }
         }
@@ -319,22 +328,65 @@ static bool same_state(run *r, const world *w) {
     return true;
 }
 
+/* World w's slot for argument a of type t (ARG_* for funcrefs). */
+static wasm_slot resolve_arg(const run *r, const world *w, uint8_t t, wasm_slot a) {
+    if (t != WASM_FUNCREF || !a) return a;
+    uint32_t inst = (uint32_t)(a >> 16) & 0xFF;
+    if (inst >= r->ninsts) return 0;
+    wasm_extern x;
+    if ((a >> 32) == ARG_EXPORT) {
+        const wasm_export *e = wasm_module_export(r->modules[inst], (uint32_t)a & 0xFFFF);
+        return wasm_instance_export(w->insts[inst], e->name, &x) && x.kind == WASM_EXTERN_FUNC
+                   ? (wasm_slot)(uintptr_t)x.u.func
+                   : 0;
+    }
+    char name[8];
+    snprintf(name, sizeof name, "t%u", (uint32_t)(a >> 8) & 0xFF);
+    wasm_slot v = 0;
+    if (wasm_instance_export(w->insts[inst], name, &x) && x.kind == WASM_EXTERN_TABLE &&
+        wasm_table_type(x.u.table).elem == WASM_FUNCREF && !wasm_table_get(x.u.table, (uint32_t)a & 0xFF, &v))
+        v = 0;
+    return v;
+}
+
+/* Calls f in world w with the arguments of call c (resolved there). */
+static outcome call_once(const run *r, const world *w, wasm_func *f, const call *c) {
+    outcome o = {0};
+    const wasm_functype *type = wasm_func_type(f);
+    wasm_slot args[MAX_PARAMS] = {0}, results[MAX_RESULTS] = {0};
+    for (uint32_t i = 0; i < type->nparams && i < MAX_PARAMS; i++)
+        args[i] = resolve_arg(r, w, wasm_functype_params(type)[i], c->args[i]);
+    isorun_error *err = wasm_call(w->store, f, args, results);
+    if (err) {
+        o.code = isorun_error_code_of(err);
+        o.trap = isorun_error_trap(err);
+        snprintf(o.message, sizeof o.message, "%s", isorun_error_message(err));
+        isorun_error_free(err);
+    } else {
+        o.nresults = type->nresults;
+        for (uint32_t i = 0; i < o.nresults; i++) {
+            uint8_t t = wasm_functype_results(type)[i];
+            o.results[i] = t == WASM_FUNCREF ? func_identity(r, w, results[i]) : diff_canonical(t, results[i]);
+        }
+    }
+    o.fuel_left = wasm_store_fuel(w->store);
+    return o;
+}
+
 /* Makes the call in every world and compares each with the reference;
  * false on a mismatch. */
 static bool call_all(run *r, uint32_t inst, uint32_t export_index, const wasm_slot *args, uint64_t fuel) {
     const wasm_export *e = wasm_module_export(r->modules[inst], export_index);
-    if (r->ncalls < MAX_LOGGED_CALLS) {
-        call *c = &r->log[r->ncalls++];
-        *c = (call){.inst = inst, .export_index = export_index, .fuel = fuel};
-        memcpy(c->args, args, sizeof c->args);
-    }
+    call c = {.inst = inst, .export_index = export_index, .fuel = fuel};
+    memcpy(c.args, args, sizeof c.args);
+    if (r->ncalls < MAX_LOGGED_CALLS) r->log[r->ncalls++] = c;
     outcome o[MAX_WORLDS];
     const wasm_functype *type = wasm_module_func_type(r->modules[inst], e->index);
     for (uint32_t k = 0; k < r->nworlds; k++) {
         wasm_extern ext;
         if (!wasm_instance_export(r->worlds[k].insts[inst], e->name, &ext) || ext.kind != WASM_EXTERN_FUNC) return false;
         wasm_store_set_fuel(r->worlds[k].store, true, fuel);
-        o[k] = call_once(r->worlds[k].store, ext.u.func, args);
+        o[k] = call_once(r, &r->worlds[k], ext.u.func, &c);
     }
     if (r->stats) {
         const outcome *seen = &o[0];
@@ -365,6 +417,33 @@ static uint64_t random_budget(gen_source *args, int which) {
     case 1: return 200 + gen_below(args, 3000);   /* runs out in longer loops */
     default: return gen_below(args, 150);         /* runs out early, often in the first call */
     }
+}
+
+/* An argument of type t (a funcref as ARG_* says): numbers mostly edge
+ * cases; references null or not, a funcref one of the instances'
+ * functions or a table element (which may be null, or past the end). */
+static wasm_slot random_arg(const run *r, gen_source *args, uint8_t t) {
+    if (t == WASM_EXTERNREF) {
+        uint32_t how = gen_below(args, 4);
+        if (how == 0) return 0;
+        if (how == 3) return gen_u64(args) | 1;
+        return (0xABull << 40) | ((uint64_t)gen_below(args, 256) << 1) | 1;
+    }
+    if (t != WASM_FUNCREF) return gen_constant_bits(args, t);
+    uint32_t how = gen_below(args, 3), inst = gen_below(args, r->ninsts);
+    if (how == 0) return 0;
+    if (how == 1) {
+        const wasm_module *m = r->modules[inst];
+        uint32_t nfuncs = 0;
+        for (uint32_t i = 0; i < wasm_module_export_count(m); i++)
+            nfuncs += wasm_module_export(m, i)->kind == WASM_EXTERN_FUNC;
+        uint32_t pick = gen_below(args, nfuncs);
+        for (uint32_t i = 0; i < wasm_module_export_count(m); i++)
+            if (wasm_module_export(m, i)->kind == WASM_EXTERN_FUNC && pick-- == 0)
+                return ((wasm_slot)ARG_EXPORT << 32) | (inst << 16) | i;
+        return 0;
+    }
+    return ((wasm_slot)ARG_TABLE << 32) | (inst << 16) | (gen_below(args, 2) << 8) | gen_below(args, 12);
 }
 
 void diff_stats_add(diff_stats *into, const diff_stats *s) {
@@ -421,7 +500,7 @@ diff_status diff_compare(wasm_module *const tiers[2], wasm_module *const provide
             for (int set = 0; set < ARG_SETS && status == DIFF_SAME; set++) {
                 wasm_slot a[MAX_PARAMS] = {0};
                 for (uint32_t p = 0; p < type->nparams && p < MAX_PARAMS; p++)
-                    a[p] = gen_constant_bits(args, wasm_functype_params(type)[p]);
+                    a[p] = random_arg(r, args, wasm_functype_params(type)[p]);
                 for (int b = 0; b < 3 && status == DIFF_SAME; b++)
                     if (!call_all(r, inst, i, a, random_budget(args, b))) status = DIFF_MISMATCH;
             }

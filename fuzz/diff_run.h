@@ -9,9 +9,12 @@
  * function is called, the same calls in the same order everywhere, with a
  * few argument sets and, for each, a few fuel budgets (a large one, and
  * small ones that run out part-way: the remaining fuel and what the call
- * had already written must agree too). After each call every combination
+ * had already written must agree too). A reference argument is null, an
+ * externref value of the harness's own, or a funcref that each world
+ * resolves for itself: an export of either instance, or an element of its
+ * table t0 or t1. After each call every combination
  * must agree with the all-interpreted one on the outcome (results bit for
- * bit, or the trap code), the fuel left, each instance's memory size and
+ * bit, a funcref by the function it denotes, or the trap code), the fuel left, each instance's memory size and
  * bytes, every global, every table's size and elements (a funcref by the
  * function it denotes: host function, or instance and export; an externref
  * as the host value it is), and the host's call count. Float results and globals are

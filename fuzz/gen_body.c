@@ -10,6 +10,12 @@
  * types it claims, so it validates as dead code, which the engine's
  * compiler must handle too.
  *
+ * References are values like the others: gen_value(funcref or externref)
+ * makes one in place (gen_refs.c's gen_ref) or moves one through locals,
+ * globals, typed select, blocks, calls and branches; functions, blocks and
+ * locals take the reference types too (gen_random_valtype). The scratch
+ * locals of the reference types are declared only when first used.
+ *
  * Every run ends: a branch to a loop label is only written inside
  * `if (counter) { counter -= 1; branch }`, with a counter local per loop
  * (reserved: nothing else writes it) set just before the loop. Recursion is
@@ -48,13 +54,15 @@ static void op(body *b, wasm_op o) {
     }
 }
 
+/* t's index in gen_valtypes: the numeric types first, then funcref and
+ * externref. */
 static uint32_t type_slot(uint8_t t) {
-    for (uint32_t i = 0; i < GEN_NUM_TYPES; i++)
+    for (uint32_t i = 0; i < GEN_NUM_ALL_TYPES; i++)
         if (gen_valtypes[i] == t) return i;
     return 0;
 }
 
-static uint8_t random_valtype(body *b) { return gen_valtypes[gen_below(b->s, GEN_NUM_TYPES)]; }
+static uint8_t random_valtype(body *b) { return gen_random_valtype(b->s); }
 
 static void emit_const_bits(body *b, uint8_t t, uint64_t bits) {
     switch (t) {
@@ -73,12 +81,38 @@ static void emit_const_bits(body *b, uint8_t t, uint64_t bits) {
     }
 }
 
-static void emit_const(body *b, uint8_t t) { emit_const_bits(b, t, gen_constant_bits(b->s, t)); }
+/* A constant of type t: for a reference, ref.null. */
+static void emit_const(body *b, uint8_t t) {
+    if (gen_is_ref(t)) {
+        op(b, WASM_OP_REF_NULL), byte(b, t);
+        return;
+    }
+    emit_const_bits(b, t, gen_constant_bits(b->s, t));
+}
 static void emit_i32(body *b, uint32_t v) { emit_const_bits(b, WASM_I32, v); }
 
 /* ------------------------------------------------------------------------
  * Locals, frames, block types
  * ------------------------------------------------------------------------ */
+
+/* A new local of type t, or NO_LOCAL when there are MAX_LOCALS. Reserved
+ * ones (loop counters) leave room for the two scratch references, which
+ * are added on first use. */
+static uint32_t add_local(body *b, uint8_t t, bool reserved) {
+    if (b->nlocals >= MAX_LOCALS - (reserved ? 2u : 0u)) return NO_LOCAL;
+    b->local_type[b->nlocals] = t;
+    b->reserved[b->nlocals] = reserved;
+    return b->nlocals++;
+}
+
+/* The scratch local of type t: the numeric ones exist from the start, a
+ * reference one is added when first needed (so that a function with no
+ * reference code declares no reference local). */
+static uint32_t scratch_local(body *b, uint8_t t) {
+    uint32_t *slot = &b->scratch[type_slot(t)];
+    if (*slot == NO_LOCAL) *slot = add_local(b, t, false);
+    return *slot;
+}
 
 /* A random local of type t that nothing reserved (a scratch one at least). */
 static uint32_t random_local(body *b, uint8_t t) {
@@ -87,14 +121,7 @@ static uint32_t random_local(body *b, uint8_t t) {
     uint32_t pick = gen_below(b->s, candidates);
     for (uint32_t i = 0; i < b->nlocals; i++)
         if (b->local_type[i] == t && !b->reserved[i] && pick-- == 0) return i;
-    return b->scratch[type_slot(t)];
-}
-
-static uint32_t add_local(body *b, uint8_t t, bool reserved) {
-    if (b->nlocals == MAX_LOCALS) return NO_LOCAL;
-    b->local_type[b->nlocals] = t;
-    b->reserved[b->nlocals] = reserved;
-    return b->nlocals++;
+    return scratch_local(b, t);
 }
 
 /* The label index of frame i from where code is now. */
@@ -172,7 +199,7 @@ static void drop_n(body *b, uint32_t n) {
 static void keep_only(body *b, const uint8_t *types, uint32_t n, uint32_t k) {
     drop_n(b, n - 1 - k);
     if (k == 0) return;
-    uint32_t scratch = b->scratch[type_slot(types[k])];
+    uint32_t scratch = scratch_local(b, types[k]);
     op(b, WASM_OP_LOCAL_SET), u32(b, scratch);
     drop_n(b, k);
     op(b, WASM_OP_LOCAL_GET), u32(b, scratch);
@@ -621,17 +648,75 @@ static bool gen_br_if_value(body *b, uint8_t t) {
     return false;
 }
 
+/* A reference of type t, after gen_value spent the budget and depth:
+ * made in place (gen_ref: ref.null, ref.func, the host's ext, table.get,
+ * typed select), or moved through locals (local.get, local.tee), typed
+ * select, blocks, calls and branches that carry references. */
+static void gen_ref_operand(body *b, uint8_t t) {
+    uint32_t r = gen_below(b->s, 100);
+    bool done = true;
+    if (r < 22) {
+        gen_ref(b, t);
+    } else if (r < 40) {
+        op(b, WASM_OP_LOCAL_GET), u32(b, random_local(b, t));
+    } else if (r < 50) {
+        gen_value(b, t);
+        op(b, WASM_OP_LOCAL_TEE), u32(b, random_local(b, t));
+    } else if (r < 58) {
+        gen_value(b, t);
+        gen_value(b, t);
+        gen_value(b, WASM_I32);
+        op(b, WASM_OP_SELECT_T), u32(b, 1), byte(b, t);
+    } else if (r < 63) {
+        op(b, WASM_OP_GLOBAL_GET), u32(b, b->m->global_base + type_slot(t) * GEN_GLOBALS_PER_TYPE + gen_below(b->s, GEN_GLOBALS_PER_TYPE));
+    } else if (r < 73) {
+        done = b->nframes < MAX_NEST;
+        if (done) {
+            uint32_t k = 0;
+            uint8_t kind = random_kind(b);
+            blocksig sig = random_sig(b, t, &k);
+            gen_structured(b, kind, &sig);
+            keep_only(b, sig.results, sig.nr, k);
+        }
+    } else if (r < 82) {
+        done = gen_call_value(b, t, false);
+    } else if (r < 87) {
+        done = gen_call_value(b, t, true);
+    } else if (r < 92) {
+        done = gen_br_if_value(b, t);
+    } else if (r < 94) {
+        const frame *f = &b->frames[random_forward_frame(b)];
+        gen_values(b, f->label, f->nlabel);
+        op(b, WASM_OP_BR), u32(b, label_of(b, (uint32_t)(f - b->frames)));
+    } else if (r < 95) {
+        gen_values(b, b->ft->t + b->ft->nparams, b->ft->nresults);
+        op(b, WASM_OP_RETURN);
+    } else {
+        done = gen_ref_value(b, t); /* an imported function's result */
+    }
+    if (!done) gen_ref(b, t);
+}
+
 static void gen_value(body *b, uint8_t t) {
     b->budget--;
     if (stop_here(b)) {
-        if (gen_chance(b->s, 50)) {
+        /* A reference local is often still null: for references, usually
+         * a leaf that is not (function results often come from here). */
+        if (gen_chance(b->s, gen_is_ref(t) ? 35 : 50)) {
             op(b, WASM_OP_LOCAL_GET), u32(b, random_local(b, t));
+        } else if (gen_is_ref(t) && gen_chance(b->s, 75)) {
+            gen_ref_leaf(b, t);
         } else {
             emit_const(b, t);
         }
         return;
     }
     b->depth++;
+    if (gen_is_ref(t)) {
+        gen_ref_operand(b, t);
+        b->depth--;
+        return;
+    }
     uint32_t r = gen_below(b->s, 1000);
     bool done = true;
     if (r < 100) {
@@ -695,6 +780,13 @@ static void gen_value(body *b, uint8_t t) {
         op(b, WASM_OP_UNREACHABLE);
     } else if (r < 975) {
         done = gen_ref_value(b, t);
+    } else if (r < 990) {
+        /* ref.is_null of a reference from a local, a call, a block... */
+        done = t == WASM_I32;
+        if (done) {
+            gen_value(b, gen_chance(b->s, 60) ? WASM_FUNCREF : WASM_EXTERNREF);
+            op(b, WASM_OP_REF_IS_NULL);
+        }
     } else {
         done = false;
     }
@@ -738,7 +830,8 @@ void gen_function_body(gen_mod *m, uint32_t func, isr_buf *out) {
     b->nparams = b->ft->nparams;
     for (uint32_t i = 0; i < b->nparams; i++) add_local(b, b->ft->t[i], false);
     for (uint32_t n = gen_below(b->s, 6); n > 0; n--) add_local(b, random_valtype(b), false);
-    for (uint32_t i = 0; i < GEN_NUM_TYPES; i++) b->scratch[i] = add_local(b, gen_valtypes[i], false);
+    for (uint32_t i = 0; i < GEN_NUM_ALL_TYPES; i++)
+        b->scratch[i] = gen_is_ref(gen_valtypes[i]) ? NO_LOCAL : add_local(b, gen_valtypes[i], false);
 
     frame fn = {.kind = FR_FUNC, .nlabel = b->ft->nresults, .counter = NO_LOCAL};
     memcpy(fn.label, b->ft->t + b->ft->nparams, b->ft->nresults);

@@ -36,7 +36,7 @@ typedef struct body {
     uint8_t local_type[MAX_LOCALS];
     bool reserved[MAX_LOCALS]; /* loop counters: never a random target */
     uint32_t nlocals, nparams;
-    uint32_t scratch[GEN_NUM_TYPES]; /* one local per type for reshuffling results */
+    uint32_t scratch[GEN_NUM_ALL_TYPES]; /* one local per type for reshuffling results (refs: NO_LOCAL until used) */
     frame frames[MAX_FRAMES];
     uint32_t nframes;
     int budget;     /* instructions still to spend; then only leaves */
@@ -66,9 +66,15 @@ void gb_count(body *b, uint32_t small);
 bool gb_stop(const body *b);
 
 /* gen_refs.c: a statement over tables, references, passive segments or
- * imported functions (the stack as it was); and code leaving one more t
- * from such instructions, false (nothing written) when none gives a t. */
+ * imported functions (the stack as it was); code leaving one more t from
+ * such instructions, false (nothing written) when none gives a t; and
+ * code leaving one reference of type elem (funcref or externref). */
 void gen_ref_stmt(body *b);
 bool gen_ref_value(body *b, uint8_t t);
+void gen_ref(body *b, uint8_t elem);
+/* A short reference, usually not null (for when gb_stop says to write
+ * only leaves, among others): a reference parameter, ref.func, ext of a
+ * constant, table.get at a constant index in bounds. */
+void gen_ref_leaf(body *b, uint8_t elem);
 
 #endif /* ISORUN_FUZZ_GEN_BODY_H */

@@ -21,6 +21,7 @@ enum {
     GEN_MAX_TYPES = 128,   /* function types plus block types */
     GEN_GLOBALS_PER_TYPE = 2,
     GEN_NUM_TYPES = 4,     /* i32 i64 f32 f64 */
+    GEN_NUM_ALL_TYPES = 6, /* and funcref, externref */
     GEN_MAX_IMPORTS = 12,
     GEN_NUM_TABLES = 3,    /* 0: funcref (call_indirect's), 1: funcref, 2: externref */
     GEN_MAX_SEGS = 5,      /* element segments */
@@ -82,7 +83,7 @@ typedef struct gen_mod {
     /* A signature no function need have: call_indirect through it traps
      * with a type mismatch unless a function happens to match. */
     uint32_t decoy_type;
-    uint32_t nglobals; /* GEN_GLOBALS_PER_TYPE of each numeric type, in gen_valtypes order */
+    uint32_t nglobals; /* GEN_GLOBALS_PER_TYPE of each type, references too, in gen_valtypes order */
     uint32_t mem_min, mem_max;
     bool mem_has_max;
     uint32_t table_size;
@@ -92,7 +93,14 @@ typedef struct gen_mod {
     bool oom; /* a buffer could not grow: the module is abandoned */
 } gen_mod;
 
-extern const uint8_t gen_valtypes[GEN_NUM_TYPES];
+/* The numeric types, then the reference types (GEN_NUM_ALL_TYPES). */
+extern const uint8_t gen_valtypes[GEN_NUM_ALL_TYPES];
+
+static inline bool gen_is_ref(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
+
+/* A value type for a signature, block type or local: mostly numeric
+ * (0, an exhausted stream, is i32), sometimes funcref or externref. */
+uint8_t gen_random_valtype(gen_source *s);
 
 /* The index of the type params -> results, added if new; UINT32_MAX when
  * the type table is full. */

@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const uint8_t gen_valtypes[GEN_NUM_TYPES] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+const uint8_t gen_valtypes[GEN_NUM_ALL_TYPES] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
+
+uint8_t gen_random_valtype(gen_source *s) {
+    uint32_t pick = gen_below(s, 100);
+    if (pick < 88) return gen_valtypes[pick % GEN_NUM_TYPES];
+    return pick < 94 ? WASM_FUNCREF : WASM_EXTERNREF;
+}
 
 void gen_put_bytes(gen_mod *m, isr_buf *out, const void *p, size_t n) {
     if (!m->oom && !isr_buf_append(out, p, n)) m->oom = true;
@@ -67,7 +73,17 @@ static void put_i32_const_expr(gen_mod *m, isr_buf *out, int32_t v) {
     gen_put_byte(m, out, 0x0B);
 }
 
+/* A global's initial value: a constant; for a reference, ref.null or
+ * (funcref) ref.func of any function. */
 static void put_global_init(gen_mod *m, isr_buf *out, uint8_t type) {
+    if (gen_is_ref(type)) {
+        if (type == WASM_FUNCREF && gen_chance(m->src, 60))
+            gen_put_byte(m, out, 0xD2), gen_put_u32(m, out, gen_below(m->src, gen_func_count(m)));
+        else
+            gen_put_byte(m, out, 0xD0), gen_put_byte(m, out, type);
+        gen_put_byte(m, out, 0x0B);
+        return;
+    }
     uint64_t bits = gen_constant_bits(m->src, type);
     switch (type) {
     case WASM_I32: gen_put_byte(m, out, 0x41), gen_put_s32(m, out, (int32_t)(uint32_t)bits); break;

@@ -9,8 +9,9 @@
  * element segment (the rest null), a small funcref one and a small
  * externref one; element segments of every mode (active, passive,
  * declarative; function indices or expressions); two mutable globals of
- * each numeric type; 2-6 functions with random signatures (multi-value
- * sometimes) and random bodies. It may import host functions, globals, its
+ * each type, funcref and externref too; 2-6 functions with random
+ * signatures (multi-value sometimes, references among the params and
+ * results) and random bodies, whose locals may be references too. It may import host functions, globals, its
  * memory and table 0 from "env" (diff_host.h says what they are); in a
  * pair, the second module also imports from the first ("b"). Every
  * defined function is exported as "f<N>" (N from 0 for the first defined

@@ -6,16 +6,15 @@
 
 #include <stdio.h>
 
-static uint8_t random_valtype(gen_source *s) { return gen_valtypes[gen_below(s, GEN_NUM_TYPES)]; }
-
-/* A function signature: mostly one result, sometimes none or several. */
+/* A function signature: mostly one result, sometimes none or several;
+ * any of them may be a reference (gen_random_valtype). */
 static uint32_t random_func_type(gen_mod *m) {
     uint8_t params[GEN_MAX_PARAMS], results[GEN_MAX_RESULTS];
     uint32_t np = gen_below(m->src, GEN_MAX_PARAMS + 1);
     uint32_t pick = gen_below(m->src, 10);
     uint32_t nr = pick < 6 ? 1 : pick < 8 ? 0 : 2 + gen_below(m->src, GEN_MAX_RESULTS - 1);
-    for (uint32_t i = 0; i < np; i++) params[i] = random_valtype(m->src);
-    for (uint32_t i = 0; i < nr; i++) results[i] = random_valtype(m->src);
+    for (uint32_t i = 0; i < np; i++) params[i] = gen_random_valtype(m->src);
+    for (uint32_t i = 0; i < nr; i++) results[i] = gen_random_valtype(m->src);
     return gen_intern_type(m, params, np, results, nr); /* the table is empty enough here */
 }
 
@@ -126,7 +125,7 @@ void gen_plan_module(gen_mod *m, const gen_mod *provider) {
     plan_imports(m, provider); /* may take the memory's and table's types from the provider */
     for (uint32_t f = 0; f < m->nfuncs; f++) m->func_type[f] = random_func_type(m);
     m->decoy_type = random_func_type(m);
-    m->nglobals = GEN_NUM_TYPES * GEN_GLOBALS_PER_TYPE;
+    m->nglobals = GEN_NUM_ALL_TYPES * GEN_GLOBALS_PER_TYPE;
     /* From a small offset to near the end; the slots it misses stay null. */
     m->elem_offset = gen_below(m->src, 3);
     uint32_t gap = gen_below(m->src, 4), room = m->table_size - m->elem_offset;

@@ -5,9 +5,11 @@
  * call_indirect through table 1 and with imported functions' types, and
  * calls to the host's and the other instance's functions.
  *
- * Reference values never live in locals or reach a function's results
- * here: each is written right where an instruction consumes it (gen_ref),
- * so the rest of the generator stays numeric. Table indices are mostly in
+ * gen_ref makes a reference in place (ref.null, ref.func, the host's ext,
+ * table.get, typed select) or, sometimes, asks gen_body.c's gen_value for
+ * one, which also moves references through locals, globals, blocks, calls
+ * and branches (functions and blocks may take and return references, and
+ * have reference locals). Table indices are mostly in
  * bounds of the tables' initial sizes, sometimes just past them (a trap,
  * or in bounds after a grow).
  */
@@ -30,9 +32,14 @@ static void gen_table_index(body *b, uint32_t t) {
 static uint32_t table_of(body *b, uint8_t elem) { return elem == WASM_EXTERNREF ? 2 : gen_below(b->s, 2); }
 
 /* Code leaving one reference of type elem. */
-static void gen_ref(body *b, uint8_t elem) {
+void gen_ref(body *b, uint8_t elem) {
     const gen_mod *m = b->m;
-    uint32_t r = gb_stop(b) ? 0 : gen_below(b->s, 10);
+    uint32_t r = gb_stop(b) ? 0 : gen_below(b->s, 12);
+    if (r >= 10) {
+        /* From a local, a global, a block, a call... (gen_value). */
+        gb_value(b, elem);
+        return;
+    }
     b->depth++;
     if (r >= 1 && r <= 4 && elem == WASM_FUNCREF) {
         /* Any function, imported ones included: the declarative segment
@@ -41,10 +48,23 @@ static void gen_ref(body *b, uint8_t elem) {
     } else if (r >= 1 && r <= 4 && m->host_func[GEN_HOST_EXT] != UINT32_MAX) {
         gb_value(b, WASM_I32);
         gb_op(b, WASM_OP_CALL), gb_u32(b, m->host_func[GEN_HOST_EXT]);
+    } else if (r >= 1 && r <= 4) {
+        /* No ext to call: the externrefs the caller passed, if any. */
+        gen_ref_leaf(b, elem);
     } else if (r >= 5 && r <= 7) {
+        /* References are asked for often (arguments, locals, results),
+         * so gets mostly stay in bounds; an empty table (table 2 may
+         * start so) mostly gives null instead. */
         uint32_t t = table_of(b, elem);
-        gen_table_index(b, t);
-        gb_op(b, WASM_OP_TABLE_GET), gb_u32(b, t);
+        if (m->table_min[t] == 0 && !gen_chance(b->s, 25)) {
+            gb_op(b, WASM_OP_REF_NULL), gb_byte(b, elem);
+        } else {
+            if (m->table_min[t] > 0 && gen_chance(b->s, 70))
+                gb_i32(b, gen_below(b->s, m->table_min[t]));
+            else
+                gen_table_index(b, t);
+            gb_op(b, WASM_OP_TABLE_GET), gb_u32(b, t);
+        }
     } else if (r == 8) {
         gen_ref(b, elem);
         gen_ref(b, elem);
@@ -54,6 +74,28 @@ static void gen_ref(body *b, uint8_t elem) {
         gb_op(b, WASM_OP_REF_NULL), gb_byte(b, elem);
     }
     b->depth--;
+}
+
+void gen_ref_leaf(body *b, uint8_t elem) {
+    const gen_mod *m = b->m;
+    uint32_t t = table_of(b, elem), param = NO_LOCAL;
+    /* A parameter (the caller's reference, often not null): externrefs
+     * have few other sources when the host's ext is not imported. */
+    for (uint32_t i = 0; i < b->nparams; i++)
+        if (b->local_type[i] == elem) param = i;
+    if (param != NO_LOCAL && gen_chance(b->s, 40)) {
+        gb_op(b, WASM_OP_LOCAL_GET), gb_u32(b, param);
+    } else if (elem == WASM_FUNCREF && gen_chance(b->s, 70)) {
+        gb_op(b, WASM_OP_REF_FUNC), gb_u32(b, gen_below(b->s, gen_func_count(m)));
+    } else if (elem == WASM_EXTERNREF && m->host_func[GEN_HOST_EXT] != UINT32_MAX && gen_chance(b->s, 70)) {
+        gb_i32(b, gen_below(b->s, 64));
+        gb_op(b, WASM_OP_CALL), gb_u32(b, m->host_func[GEN_HOST_EXT]);
+    } else if (m->table_min[t] > 0) {
+        gb_i32(b, gen_below(b->s, m->table_min[t]));
+        gb_op(b, WASM_OP_TABLE_GET), gb_u32(b, t);
+    } else {
+        gb_op(b, WASM_OP_REF_NULL), gb_byte(b, elem);
+    }
 }
 
 static uint8_t random_elem(body *b) { return gen_chance(b->s, 60) ? WASM_FUNCREF : WASM_EXTERNREF; }
@@ -223,10 +265,12 @@ bool gen_ref_value(body *b, uint8_t t) {
     }
     if (t != WASM_I32) return false;
     switch (r) {
-    case 2:
-        gen_ref(b, random_elem(b));
+    case 2: {
+        uint8_t elem = random_elem(b);
+        if (gen_chance(b->s, 50)) gb_value(b, elem); else gen_ref(b, elem);
         gb_op(b, WASM_OP_REF_IS_NULL);
         return true;
+    }
     case 3: gb_op(b, WASM_OP_TABLE_SIZE), gb_u32(b, gen_below(b->s, GEN_NUM_TABLES)); return true;
     case 4: {
         uint8_t elem = random_elem(b);
