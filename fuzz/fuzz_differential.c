@@ -92,8 +92,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!diff_case_generate(&src, &c)) return 0;
 
     diff_stats stats = {0};
+    /* The report (which module, what differed) is printed only for a
+     * failure: for every pair it would otherwise flood the log. */
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *report = open_memstream(&text, &text_len);
     /* The rest of the input chooses the arguments and budgets. */
-    diff_status status = diff_case_run(&c, &src, cache_dir, NULL, stderr, &stats);
+    diff_status status = diff_case_run(&c, &src, cache_dir, NULL, report ? report : stderr, &stats);
+    if (report) fclose(report);
+    if (status != DIFF_SAME && text) fputs(text, stderr);
+    free(text);
     if (fuzz_verbose && status == DIFF_SAME) diff_stats_print(stderr, &stats);
     empty_cache_dir();
     /* An invalid module is a generator bug; a valid module whose C does
