@@ -25,16 +25,13 @@
  * failed operations too; --keep keeps every temp dir.
  */
 #include "wasi_harness.h"
+#include "sandbox_tools.h"
 
 #include <dirent.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -240,57 +237,8 @@ static void find_text_in_files(const char *dir, const char *needle, char *found,
 
 /* ---- names swapped during resolution ----------------------------------------- */
 
-typedef struct swapper {
-    const layout *l;
-    atomic_bool stop;
-    long swaps;
-} swapper;
-
-/* Exchanges box/swap (a directory) with box/swap_alt (a link to the outside)
- * and box/swapf (a file) with box/swapf_alt (a link to the secret), over and
- * over: at every instant each name is one or the other. */
-static void *swap_names(void *arg) {
-    swapper *s = arg;
-    char swap[800], alt[800], swapf[800], altf[800];
-    snprintf(swap, sizeof swap, "%s/swap", s->l->box);
-    snprintf(alt, sizeof alt, "%s/swap_alt", s->l->box);
-    snprintf(swapf, sizeof swapf, "%s/swapf", s->l->box);
-    snprintf(altf, sizeof altf, "%s/swapf_alt", s->l->box);
-    while (!atomic_load(&s->stop)) {
-        if (syscall(SYS_renameat2, AT_FDCWD, swap, AT_FDCWD, alt, 2 /* RENAME_EXCHANGE */) == 0) s->swaps++;
-        if (syscall(SYS_renameat2, AT_FDCWD, swapf, AT_FDCWD, altf, 2) == 0) s->swaps++;
-    }
-    return NULL;
-}
-
 /* ---- running the guest without openat2 --------------------------------------- */
 
-/* Makes openat2 fail with ENOSYS for this process and what it execs. */
-static bool forbid_openat2(void) {
-#if defined(__x86_64__)
-#define ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define ARCH AUDIT_ARCH_AARCH64
-#endif
-#ifdef ARCH
-    struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) return false;
-    errno = 0;
-    return syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0) < 0 && errno == ENOSYS;
-#else
-    return false;
-#endif
-}
 
 /* Whether a child process can install the filter (and so the walk is tested). */
 static bool probe_forbid_openat2(void) {
@@ -372,7 +320,7 @@ static bool run_seed(unsigned long seed, stats *st) {
         snprintf(envp[nenv++] = ubsan, sizeof ubsan, "UBSAN_OPTIONS=%s", getenv("UBSAN_OPTIONS"));
 
     char *before = snapshot(&l);
-    swapper sw = {.l = &l};
+    swapper sw = {.box = l.box};
     atomic_init(&sw.stop, false);
     pthread_t thread;
     if (swap && pthread_create(&thread, NULL, swap_names, &sw) != 0) swap = false;

@@ -11,15 +11,12 @@
  * which must refuse exactly the same things.
  */
 #include "wasi_harness.h"
+#include "sandbox_tools.h"
 
 #include <dirent.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 
 static bool walk_mode; /* --no-openat2 */
@@ -212,27 +209,6 @@ static void test_proc_magic_links(void) {
 
 /* ---- names swapped during resolution -------------------------------------------- */
 
-typedef struct swapper {
-    layout *l;
-    atomic_bool stop;
-    long swaps;
-} swapper;
-
-static void *swap_names(void *arg) {
-    swapper *s = arg;
-    char swap[2048], alt[2048], swapf[2048], altf[2048];
-    snprintf(swap, sizeof swap, "%s/swap", s->l->box);
-    snprintf(alt, sizeof alt, "%s/swap_alt", s->l->box);
-    snprintf(swapf, sizeof swapf, "%s/swapf", s->l->box);
-    snprintf(altf, sizeof altf, "%s/swapf_alt", s->l->box);
-    while (!atomic_load(&s->stop)) {
-        /* Atomic exchanges: at every instant each name is one or the other. */
-        if (syscall(SYS_renameat2, AT_FDCWD, swap, AT_FDCWD, alt, 2 /* RENAME_EXCHANGE */) == 0) s->swaps++;
-        if (syscall(SYS_renameat2, AT_FDCWD, swapf, AT_FDCWD, altf, 2) == 0) s->swaps++;
-    }
-    return NULL;
-}
-
 static void test_symlinks_swapped_during_resolution(void) {
     layout l;
     make_layout(&l);
@@ -246,7 +222,7 @@ static void test_symlinks_swapped_during_resolution(void) {
     REQUIRE(symlink("../outside/secret", h_path(l.box, "swapf_alt")) == 0);
     struct stat secret_before;
     REQUIRE(stat(l.secret, &secret_before) == 0);
-    swapper s = {.l = &l};
+    swapper s = {.box = l.box};
     atomic_init(&s.stop, false);
     pthread_t thread;
     REQUIRE(pthread_create(&thread, NULL, swap_names, &s) == 0);
@@ -273,33 +249,6 @@ static void test_symlinks_swapped_during_resolution(void) {
 
 /* ---- running without openat2 ---------------------------------------------------------- */
 
-/* Makes openat2 fail with ENOSYS for this process from now on. */
-static bool forbid_openat2(void) {
-#if defined(__x86_64__)
-#define ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define ARCH AUDIT_ARCH_AARCH64
-#endif
-#ifdef ARCH
-    struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return false;
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) return false;
-    /* Check it took. */
-    errno = 0;
-    return syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0) < 0 && errno == ENOSYS;
-#else
-    return false;
-#endif
-}
 
 int main(int argc, char **argv) {
     if (!h_guests_built()) return 77;
