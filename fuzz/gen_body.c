@@ -613,6 +613,18 @@ static void gen_numeric(body *b, uint8_t t) {
     op(b, o);
 }
 
+/* A value of type t left by a block, loop or if of a random signature (the
+ * other results dropped); false when blocks are nested as deep as allowed. */
+static bool gen_block_value(body *b, uint8_t t) {
+    if (b->nframes >= MAX_NEST) return false;
+    uint32_t k = 0;
+    uint8_t kind = random_kind(b);
+    blocksig sig = random_sig(b, t, &k);
+    gen_structured(b, kind, &sig);
+    keep_only(b, sig.results, sig.nr, k);
+    return true;
+}
+
 /* A call (direct or not) whose results include a t, keeping only that one;
  * false when the draws found no such callee. */
 static bool gen_call_value(body *b, uint8_t t, bool is_indirect) {
@@ -652,6 +664,7 @@ static bool gen_br_if_value(body *b, uint8_t t) {
  * made in place (gen_ref: ref.null, ref.func, the host's ext, table.get,
  * typed select), or moved through locals (local.get, local.tee), typed
  * select, blocks, calls and branches that carry references. */
+
 static void gen_ref_operand(body *b, uint8_t t) {
     uint32_t r = gen_below(b->s, 100);
     bool done = true;
@@ -670,14 +683,7 @@ static void gen_ref_operand(body *b, uint8_t t) {
     } else if (r < 63) {
         op(b, WASM_OP_GLOBAL_GET), u32(b, b->m->global_base + type_slot(t) * GEN_GLOBALS_PER_TYPE + gen_below(b->s, GEN_GLOBALS_PER_TYPE));
     } else if (r < 73) {
-        done = b->nframes < MAX_NEST;
-        if (done) {
-            uint32_t k = 0;
-            uint8_t kind = random_kind(b);
-            blocksig sig = random_sig(b, t, &k);
-            gen_structured(b, kind, &sig);
-            keep_only(b, sig.results, sig.nr, k);
-        }
+        done = gen_block_value(b, t);
     } else if (r < 82) {
         done = gen_call_value(b, t, false);
     } else if (r < 87) {
@@ -746,14 +752,7 @@ static void gen_value(body *b, uint8_t t) {
             op(b, WASM_OP_SELECT_T), u32(b, 1), byte(b, t);
         }
     } else if (r < 790) {
-        done = b->nframes < MAX_NEST;
-        if (done) {
-            uint32_t k = 0;
-            uint8_t kind = random_kind(b);
-            blocksig sig = random_sig(b, t, &k);
-            gen_structured(b, kind, &sig);
-            keep_only(b, sig.results, sig.nr, k);
-        }
+        done = gen_block_value(b, t);
     } else if (r < 855) {
         done = gen_call_value(b, t, false);
     } else if (r < 870) {
