@@ -28,7 +28,8 @@ isorun_error *isorun_runtime_new(const isorun_runtime_config *cfg, isorun_runtim
         rt->native_cache_dir = cfg->native_cache_dir ? strdup(cfg->native_cache_dir) : NULL;
         rt->native_cc = cfg->native_cc ? strdup(cfg->native_cc) : NULL;
     }
-    bool ok = !(cfg && cfg->native_cache_dir && !rt->native_cache_dir) && !(cfg && cfg->native_cc && !rt->native_cc);
+    /* The strings are copied only for a native runtime (and ignored otherwise). */
+    bool ok = !(rt->native && ((cfg->native_cache_dir && !rt->native_cache_dir) || (cfg->native_cc && !rt->native_cc)));
     /* The mutexes in order; on a failure, the ones made are undone. */
     pthread_mutex_t *const locks[] = {&rt->cache_lock, &rt->registry_lock, &rt->waits_lock, &rt->jobs_lock};
     size_t made = 0;

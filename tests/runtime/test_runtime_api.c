@@ -12,6 +12,16 @@
  * Values
  * ------------------------------------------------------------------------ */
 
+/* Native settings in the config of a runtime that is not native are
+ * ignored, not an error (the CLI always passes $ISORUN_CC). */
+static void test_runtime_config_native_settings_ignored(void) {
+    isorun_runtime *rt = NULL;
+    isorun_runtime_config cfg = {.native_cc = "cc", .native_cache_dir = "/nonexistent/cache"};
+    EXPECT_OK(isorun_runtime_new(&cfg, &rt));
+    CHECK(rt != NULL);
+    isorun_runtime_free(rt);
+}
+
 static void test_values(void) {
     isorun_val s;
     REQUIRE_OK(isorun_val_string(&s, "h\0llo", 5));
@@ -399,6 +409,7 @@ static void test_host_signature_errors(void) {
 
 int main(void) {
     RUN(test_values);
+    RUN(test_runtime_config_native_settings_ignored);
     RUN(test_module_cache_and_info);
     RUN(test_calls_and_type_checks);
     RUN(test_host_functions);
