@@ -598,8 +598,19 @@ static void emit_prelude(emitter *e) {
          "#define RELOAD() (mem = M_->data, memsize = M_->size)\n"
          "#define CHECK(cost) do { fuel_ -= (int64_t)(cost); if (ISR_UNLIKELY(fuel_ < 0 || "
          "__atomic_load_n(intr_, __ATOMIC_RELAXED))) { OUT(); ctx->api->poll(ctx, fidx_); IN(); } } while (0)\n"
+         /* The stack pointer, read directly where we know the register:
+          * __builtin_frame_address(0) would make every function keep a
+          * frame pointer (one register fewer, a push and a move per call:
+          * 8% of a call-bound program's instructions). */
+         "#if defined(__x86_64__)\n"
+         "#define STACK_POINTER() ({ uintptr_t sp_; __asm__(\"mov %%%%rsp, %%0\" : \"=r\"(sp_)); sp_; })\n"
+         "#elif defined(__aarch64__)\n"
+         "#define STACK_POINTER() ({ uintptr_t sp_; __asm__(\"mov %%0, sp\" : \"=r\"(sp_)); sp_; })\n"
+         "#else\n"
+         "#define STACK_POINTER() ((uintptr_t)__builtin_frame_address(0))\n"
+         "#endif\n"
          "#define ENTER(cost, frame_bytes) do { if (ISR_UNLIKELY(++depth_ > ctx->max_depth || "
-         "(uintptr_t)__builtin_frame_address(0) < ctx->stack_limit + (frame_bytes))) "
+         "STACK_POINTER() < ctx->stack_limit + (frame_bytes))) "
          "TRAP(ISORUN_TRAP_STACK_EXHAUSTED); CHECK(cost); } while (0)\n\n");
 }
 
