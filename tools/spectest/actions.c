@@ -11,11 +11,11 @@ static action_status bad(char *why, size_t why_size, const char *fmt, const char
     return ACTION_BAD;
 }
 
-/* Allocates the result arrays for n values (at least one slot, so that the
- * engine always gets a valid pointer). */
-static bool alloc_results(action_result *result, size_t n) {
+/* Allocates the result arrays for n values taking nslots slots (at least
+ * one of each, so that the engine always gets a valid pointer). */
+static bool alloc_results(action_result *result, size_t n, size_t nslots) {
     result->types = calloc(n ? n : 1, sizeof *result->types);
-    result->values = calloc(n ? n : 1, sizeof *result->values);
+    result->values = calloc(nslots ? nslots : 1, sizeof *result->values);
     result->count = n;
     return result->types && result->values;
 }
@@ -31,12 +31,16 @@ static action_status invoke(session *s, const wasm_extern *ext, const char *fiel
                  nargs);
         return ACTION_BAD;
     }
-    size_t nslots = type->nparams > type->nresults ? type->nparams : type->nresults;
+    /* Arguments and results are laid out by slots, not by count. */
+    size_t param_slots = wasm_functype_param_slots(type);
+    size_t result_slots = wasm_functype_result_slots(type);
+    size_t nslots = param_slots > result_slots ? param_slots : result_slots;
     wasm_slot *slots = calloc(nslots ? nslots : 1, sizeof *slots);
-    if (!slots || !alloc_results(result, type->nresults)) {
+    if (!slots || !alloc_results(result, type->nresults, result_slots)) {
         free(slots);
         return bad(why, why_size, "out of memory%s", "");
     }
+    size_t at = 0;
     for (size_t i = 0; i < nargs; i++) {
         spec_value v;
         char err[160];
@@ -51,7 +55,7 @@ static action_status invoke(session *s, const wasm_extern *ext, const char *fiel
             free(slots);
             return ACTION_BAD;
         }
-        slots[i] = v.bits;
+        for (uint32_t k = 0; k < wasm_valtype_slots(v.type); k++) slots[at++] = v.bits[k];
     }
     session_clock_start(s);
     result->error = wasm_call(s->store, ext->u.func, slots, result->values);
@@ -64,9 +68,10 @@ static action_status invoke(session *s, const wasm_extern *ext, const char *fiel
 static action_status get(const wasm_extern *ext, const char *field, action_result *result, char *why,
                          size_t why_size) {
     if (ext->kind != WASM_EXTERN_GLOBAL) return bad(why, why_size, "export \"%s\" is not a global", field);
-    if (!alloc_results(result, 1)) return bad(why, why_size, "out of memory%s", "");
-    result->types[0] = wasm_global_type(ext->u.global).type;
-    result->values[0] = wasm_global_get(ext->u.global);
+    uint8_t type = wasm_global_type(ext->u.global).type;
+    if (!alloc_results(result, 1, wasm_valtype_slots(type))) return bad(why, why_size, "out of memory%s", "");
+    result->types[0] = type;
+    wasm_global_get_slots(ext->u.global, result->values);
     return ACTION_RAN;
 }
 
@@ -107,11 +112,20 @@ void action_result_free(action_result *result) {
     memset(result, 0, sizeof *result);
 }
 
-void format_results(const action_result *result, char *buf, size_t size) {
+void format_results(const action_result *result, const spec_value *expected, size_t nexpected, char *buf,
+                    size_t size) {
     size_t o = (size_t)snprintf(buf, size, "(");
+    const wasm_slot *slots = result->values;
     for (size_t i = 0; i < result->count && o < size; i++) {
-        char v[128];
-        spec_slot_format(result->types[i], result->values[i], v, sizeof v);
+        char v[256];
+        uint8_t type = result->types[i];
+        if (type == WASM_V128) {
+            bool hint = i < nexpected && expected[i].type == WASM_V128;
+            spec_v128_format(slots, hint ? expected[i].lanes : SPEC_LANES_I32X4, v, sizeof v);
+        } else {
+            spec_slot_format(type, slots[0], v, sizeof v);
+        }
+        slots += wasm_valtype_slots(type);
         o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", v);
     }
     if (o < size) snprintf(buf + o, size - o, ")");

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "session.h"
+#include "values.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@ typedef struct action_result {
     bool timed_out;      /* the watchdog interrupted it */
     size_t count;        /* results on success */
     uint8_t *types;
-    wasm_slot *values;
+    wasm_slot *values;   /* their slots back to back: a v128 takes two (wasm_valtype_slots) */
 } action_result;
 
 typedef enum action_status {
@@ -30,7 +31,10 @@ action_status run_action(session *s, const json_value *action, action_result *re
 
 void action_result_free(action_result *result);
 
-/* "(i32:1, f32:nan:canonical)" for a result list. */
-void format_results(const action_result *result, char *buf, size_t size);
+/* "(i32:1, f32:0 [0x00000000])" for a result list. A v128 result is cut
+ * into the lanes of the expected value at the same position when there is
+ * a v128 one (expected may be NULL), else into i32x4. */
+void format_results(const action_result *result, const spec_value *expected, size_t nexpected, char *buf,
+                    size_t size);
 
 #endif /* ISORUN_SPECTEST_ACTIONS_H */

@@ -29,6 +29,7 @@ typedef struct driver_options {
     known_failures *known;         /* NULL = no list */
     bool native;                   /* run modules as native code (the engine's native tier) */
     const char *native_cache_dir;  /* its cache; NULL = the default */
+    bool skip_simd;                /* count the commands of simd_* files as skipped, without running them */
 } driver_options;
 
 /* Runs the wast2json file at json_path, adding to totals. */

@@ -4,7 +4,7 @@
  *
  *   isorun-spectest [--verbose] [--known-failures FILE] [--timeout SECS]
  *                   [--file-timeout SECS] [--no-fork] [--native]
- *                   [--native-cache DIR] DIR-or-JSON...
+ *                   [--native-cache DIR] [--skip-simd] DIR-or-JSON...
  *
  * A directory runs every <name>/<name>.json (and loose *.json) in it, sorted
  * by name; a test directory <name>/ runs its <name>.json. Prints one line per
@@ -32,7 +32,8 @@ static void usage(FILE *out) {
             "  --file-timeout SECS     limit per file (default 600; 0 = none)\n"
             "  --no-fork               run files in this process (for debuggers)\n"
             "  --native                run modules as native code (built with cc, cached)\n"
-            "  --native-cache DIR      the same, keeping built objects in DIR\n");
+            "  --native-cache DIR      the same, keeping built objects in DIR\n"
+            "  --skip-simd             count the commands of simd_* files as skipped, without running them\n");
 }
 
 static bool is_dir(const char *path) {
@@ -160,6 +161,8 @@ int main(int argc, char **argv) {
             opt.verbose = true;
         } else if (strcmp(a, "--no-fork") == 0) {
             opt.isolate = false;
+        } else if (strcmp(a, "--skip-simd") == 0) {
+            opt.skip_simd = true;
         } else if (strcmp(a, "--native") == 0) {
             opt.native = true;
         } else if (strcmp(a, "--native-cache") == 0 && i + 1 < argc) {

@@ -146,18 +146,47 @@ static spec_outcome run_plain_action(command_run *c) {
     return outcome;
 }
 
-static void format_expected(const json_value *expected, char *buf, size_t size) {
+/* The expected values of an assert_return, parsed once: values[i] has type
+ * 0 where value i does not parse, and first_error says why for the first
+ * such one; text is "(a, b)" with "<why>" for each unparsable one. */
+typedef struct expected_values {
+    spec_value *values;
+    char text[1024];
+    char first_error[160];
+} expected_values;
+
+static void parse_expected(const json_value *expected, expected_values *e) {
+    char *buf = e->text;
+    size_t size = sizeof e->text;
     size_t o = (size_t)snprintf(buf, size, "(");
-    for (size_t i = 0; i < json_array_count(expected) && o < size; i++) {
-        spec_value v;
-        char text[160], err[128];
-        if (spec_value_parse(json_array_item(expected, i), true, &v, err, sizeof err))
-            spec_value_format(&v, text, sizeof text);
-        else
+    e->first_error[0] = '\0';
+    for (size_t i = 0; i < json_array_count(expected); i++) {
+        char text[256], err[160];
+        if (spec_value_parse(json_array_item(expected, i), true, &e->values[i], err, sizeof err)) {
+            spec_value_format(&e->values[i], text, sizeof text);
+        } else {
+            e->values[i].type = 0;
             snprintf(text, sizeof text, "<%s>", err);
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", text);
+            if (!e->first_error[0]) snprintf(e->first_error, sizeof e->first_error, "%s", err);
+        }
+        if (o < size) o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", text);
     }
     if (o < size) snprintf(buf + o, size - o, ")");
+}
+
+static spec_outcome check_results(command_run *c, const action_result *result, const expected_values *e,
+                                  size_t nexpected) {
+    char got[1024];
+    format_results(result, e->values, nexpected, got, sizeof got);
+    if (nexpected != result->count) return failed(c, "expected %s, got %s", e->text, got);
+    const wasm_slot *slots = result->values;
+    for (size_t i = 0; i < result->count; i++) {
+        if (!e->values[i].type) return failed(c, "expected value %zu: %s", i, e->first_error);
+        if (!spec_value_matches(&e->values[i], result->types[i], slots))
+            return failed(c, "expected %s, got %s", e->text, got);
+        slots += wasm_valtype_slots(result->types[i]);
+    }
+    return SPEC_PASSED;
 }
 
 static spec_outcome run_assert_return(command_run *c) {
@@ -166,31 +195,23 @@ static spec_outcome run_assert_return(command_run *c) {
     if (run_action(c->session, json_get(c->command, "action"), &result, why, sizeof why) != ACTION_RAN)
         return failed(c, "%s", why);
     const json_value *expected = json_get(c->command, "expected");
-    char want[1024], got[1024];
-    format_expected(expected, want, sizeof want);
-    spec_outcome outcome = SPEC_PASSED;
-    if (result.error) {
-        outcome = failed(c, "expected %s, got %s: %s", want, result.timed_out ? "a time-out" : "an error",
-                         error_text(result.error));
+    size_t nexpected = json_array_count(expected);
+    expected_values *e = malloc(sizeof *e);
+    spec_value *values = calloc(nexpected ? nexpected : 1, sizeof *values);
+    spec_outcome outcome;
+    if (!e || !values) {
+        outcome = failed(c, "out of memory");
     } else {
-        format_results(&result, got, sizeof got);
-        if (json_array_count(expected) != result.count) {
-            outcome = failed(c, "expected %s, got %s", want, got);
-        } else {
-            for (size_t i = 0; i < result.count; i++) {
-                spec_value v;
-                char err[160];
-                if (!spec_value_parse(json_array_item(expected, i), true, &v, err, sizeof err)) {
-                    outcome = failed(c, "expected value %zu: %s", i, err);
-                    break;
-                }
-                if (!spec_value_matches(&v, result.types[i], result.values[i])) {
-                    outcome = failed(c, "expected %s, got %s", want, got);
-                    break;
-                }
-            }
-        }
+        e->values = values;
+        parse_expected(expected, e);
+        if (result.error)
+            outcome = failed(c, "expected %s, got %s: %s", e->text, result.timed_out ? "a time-out" : "an error",
+                             error_text(result.error));
+        else
+            outcome = check_results(c, &result, e, nexpected);
     }
+    free(values);
+    free(e);
     action_result_free(&result);
     return outcome;
 }
@@ -204,7 +225,7 @@ static spec_outcome run_action_expecting_trap(command_run *c, bool exhaustion) {
     spec_outcome outcome;
     if (!result.error) {
         char got[1024];
-        format_results(&result, got, sizeof got);
+        format_results(&result, NULL, 0, got, sizeof got);
         outcome = failed(c, "expected trap \"%s\", got return %s", expected, got);
     } else if (result.timed_out) {
         outcome = failed(c, "expected trap \"%s\", timed out: %s", expected, error_text(result.error));
