@@ -142,7 +142,11 @@ typedef enum isorun_kind {
     ISORUN_CHAR, ISORUN_STRING, ISORUN_LIST, ISORUN_RECORD, ISORUN_TUPLE,
     ISORUN_VARIANT, ISORUN_ENUM, ISORUN_OPTION, ISORUN_RESULT, ISORUN_FLAGS,
     ISORUN_OWN, ISORUN_BORROW,
-    ISORUN_KIND_COUNT_
+    ISORUN_KIND_COUNT_,
+    /* Core types that signatures (isorun_item_info) name but that no value
+     * of this API can hold: beyond ISORUN_KIND_COUNT_, so every check for a
+     * valid kind refuses them. */
+    ISORUN_V128 = ISORUN_KIND_COUNT_ + 1, ISORUN_FUNCREF, ISORUN_EXTERNREF
 } isorun_kind;
 
 typedef struct isorun_val isorun_val;
@@ -197,7 +201,8 @@ void isorun_val_free(isorun_val *v);
 /* Deep copy. On failure *out is left an I32 zero. */
 isorun_error *isorun_val_copy(isorun_val *out, const isorun_val *v);
 
-/* "i32", "string", ...; "?" when out of range. */
+/* "i32", "string", ..., "v128", "funcref", "externref"; "?" when out of
+ * range. */
 const char *isorun_kind_name(isorun_kind kind);
 
 /* A core function signature: up to 1000 parameters and results, each one of
@@ -307,8 +312,9 @@ typedef enum isorun_extern_kind {
 } isorun_extern_kind;
 
 /* One import or export. Strings and the signature are owned by the module.
- * A parameter or result of a type the API cannot pass (v128, references)
- * shows as ISORUN_KIND_COUNT_; such functions cannot be called or linked. */
+ * A parameter or result of a type the API cannot pass shows as ISORUN_V128,
+ * ISORUN_FUNCREF or ISORUN_EXTERNREF; such functions cannot be called or
+ * linked. */
 typedef struct isorun_item_info {
     const char *module; /* imports only (NULL for exports) */
     const char *name;

@@ -23,14 +23,23 @@ static isorun_extern_kind extern_kind(wasm_externkind k) {
     }
 }
 
+/* The kind naming a core type the API cannot pass. */
+static isorun_kind unpassable_kind(uint8_t valtype) {
+    switch (valtype) {
+    case WASM_V128: return ISORUN_V128;
+    case WASM_FUNCREF: return ISORUN_FUNCREF;
+    default: return ISORUN_EXTERNREF;
+    }
+}
+
 /* Points info->type into kinds[*used...] and fills it from t. Types the API
- * cannot pass (v128, references) show as ISORUN_KIND_COUNT_. */
+ * cannot pass show as ISORUN_V128, ISORUN_FUNCREF or ISORUN_EXTERNREF. */
 static void fill_functype(isorun_functype *out, const wasm_functype *t, isorun_kind *kinds, size_t *used) {
     size_t n = (size_t)t->nparams + t->nresults;
     /* kinds is NULL when every signature is () -> (): no pointer arithmetic on it then. */
     isorun_kind *k = n ? kinds + *used : NULL;
     for (size_t i = 0; i < n; i++)
-        if (!isr_kind_of_valtype(t->types[i], &k[i])) k[i] = ISORUN_KIND_COUNT_;
+        if (!isr_kind_of_valtype(t->types[i], &k[i])) k[i] = unpassable_kind(t->types[i]);
     out->nparams = t->nparams;
     out->nresults = t->nresults;
     out->params = k;

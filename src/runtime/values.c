@@ -20,6 +20,12 @@ const char *isorun_kind_name(isorun_kind kind) {
         [ISORUN_RESULT] = "result", [ISORUN_FLAGS] = "flags",   [ISORUN_OWN] = "own",
         [ISORUN_BORROW] = "borrow",
     };
+    switch (kind) {
+    case ISORUN_V128: return "v128";
+    case ISORUN_FUNCREF: return "funcref";
+    case ISORUN_EXTERNREF: return "externref";
+    default: break;
+    }
     if ((unsigned)kind >= ISORUN_KIND_COUNT_) return "?";
     return names[kind];
 }

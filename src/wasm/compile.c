@@ -10,6 +10,11 @@
  * where paths meet (block boundaries, branches, calls), which keeps every path
  * agreeing on where each value lives.
  *
+ * Values are one 64-bit slot wide, except v128, which takes two adjacent
+ * slots (named by the first). So a value's canonical slot is the frame's
+ * stack base plus the widths of the values below it, and locals sit at the
+ * widths of the locals before them.
+ *
  * The input has been validated, so this pass trusts types and indices; it
  * still never reads outside the body.
  */
@@ -26,7 +31,9 @@ typedef enum frame_kind { FRAME_FUNC, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_E
 typedef struct ctrl_frame {
     uint8_t kind;
     bool unreachable;     /* the rest of this frame's code is dead */
+    wasm_blocktype bt;    /* its type (FRAME_FUNC: the function's) */
     uint32_t height;      /* operand-stack height below the frame's values */
+    uint32_t slot_height; /* the same in slots: where the frame's values start */
     uint32_t nparams;
     uint32_t nresults;
     size_t loop_start;    /* LOOP: cell index the label jumps to */
@@ -34,6 +41,14 @@ typedef struct ctrl_frame {
     size_t fixups;        /* forward jumps to patch at `end`: threaded list, +1 encoded, 0 = none */
     size_t else_fixup;    /* IF: the BR_UNLESS offset cell, NO_CELL once used */
 } ctrl_frame;
+
+/* One value on the operand stack: where it lives now, and its canonical
+ * place (offset from the stack base) and width in slots. */
+typedef struct stack_value {
+    uint32_t slot;
+    uint32_t offset;
+    uint8_t width;
+} stack_value;
 
 typedef struct const_entry {
     uint64_t bits;
@@ -50,18 +65,21 @@ typedef struct compiler {
     wasm_cell *cells;
     size_t ncells, cap_cells;
 
-    uint32_t *vstack; /* slot of each operand-stack value */
+    stack_value *vstack; /* the operand stack */
     size_t vcap;
-    uint32_t vh;      /* current height */
-    uint32_t max_height;
+    uint32_t vh;         /* current height in values */
+    uint32_t max_slots;  /* the most slots the operand stack ever took */
 
     ctrl_frame *ctrl;
     size_t ccap;
     uint32_t cdepth;
     uint32_t dead_depth; /* nested blocks opened inside dead code */
 
-    uint32_t nlocals; /* params + declared locals */
-    uint32_t base;    /* first operand-stack slot */
+    uint32_t nlocals;     /* params + declared locals, in slots */
+    uint32_t *local_slot; /* each local's first slot */
+    uint8_t *local_width; /* and its width */
+    size_t local_cap;
+    uint32_t base;        /* first operand-stack slot */
 
     const_entry *consts; /* open-addressing set of constant bit patterns */
     uint32_t const_cap;  /* power of two */
@@ -187,41 +205,61 @@ static bool collect_consts(compiler *c) {
  * The operand stack of slots
  * ------------------------------------------------------------------------ */
 
-static uint32_t canonical(const compiler *c, uint32_t index) { return c->base + index; }
+/* Slots the operand stack takes below value `index` (index <= vh). */
+static uint32_t slots_below(const compiler *c, uint32_t index) {
+    if (index == 0) return 0;
+    const stack_value *v = &c->vstack[index - 1];
+    return v->offset + v->width;
+}
 
-static void push_slot(compiler *c, uint32_t slot) {
-    if (c->vh == c->vcap && !isr_grow_array((void **)&c->vstack, &c->vcap, c->vh + 1, sizeof(uint32_t))) {
+/* The canonical slot of stack value `index`, or, for index == vh, of the
+ * next value pushed. */
+static uint32_t canonical(const compiler *c, uint32_t index) { return c->base + slots_below(c, index); }
+
+static uint8_t top_width(const compiler *c) { return c->vh ? c->vstack[c->vh - 1].width : 1; }
+
+static void push_wide(compiler *c, uint32_t slot, uint8_t width) {
+    if (c->vh == c->vcap && !isr_grow_array((void **)&c->vstack, &c->vcap, c->vh + 1, sizeof(stack_value))) {
         c->oom = true;
         return;
     }
-    c->vstack[c->vh++] = slot;
-    if (c->vh > c->max_height) c->max_height = c->vh;
+    uint32_t offset = slots_below(c, c->vh);
+    c->vstack[c->vh++] = (stack_value){slot, offset, width};
+    if (offset + width > c->max_slots) c->max_slots = offset + width;
 }
 
-/* Pushes a value that lives in its own stack slot; returns that slot. */
-static uint32_t push_temp(compiler *c) {
+/* Pushes local `index` (its slot, with its width). */
+static void push_local(compiler *c, uint32_t index) { push_wide(c, c->local_slot[index], c->local_width[index]); }
+
+static void push_slot(compiler *c, uint32_t slot) { push_wide(c, slot, 1); }
+
+/* Pushes a value of `width` slots that lives in its own stack slots; returns
+ * the first. */
+static uint32_t push_temp_wide(compiler *c, uint8_t width) {
     uint32_t slot = canonical(c, c->vh);
-    push_slot(c, slot);
+    push_wide(c, slot, width);
     return slot;
 }
 
+static uint32_t push_temp(compiler *c) { return push_temp_wide(c, 1); }
+
 static uint32_t pop(compiler *c) {
     /* validated code never underflows; dead code is skipped before this */
-    return c->vh ? c->vstack[--c->vh] : canonical(c, 0);
+    return c->vh ? c->vstack[--c->vh].slot : canonical(c, 0);
 }
 
-static void emit_copy(compiler *c, uint32_t dst, uint32_t src) {
+static void emit_copy_wide(compiler *c, uint32_t dst, uint32_t src, uint8_t width) {
     if (dst == src) return;
-    emit_op(c, WASM_IOP_COPY);
+    emit_op(c, width == 2 ? WASM_IOP_COPY_V128 : WASM_IOP_COPY);
     emit_pair(c, dst, src);
 }
 
 /* Moves stack value `index` into its canonical slot. */
 static void materialize(compiler *c, uint32_t index) {
     uint32_t want = canonical(c, index);
-    if (c->vstack[index] != want) {
-        emit_copy(c, want, c->vstack[index]);
-        c->vstack[index] = want;
+    if (c->vstack[index].slot != want) {
+        emit_copy_wide(c, want, c->vstack[index].slot, c->vstack[index].width);
+        c->vstack[index].slot = want;
     }
 }
 
@@ -232,12 +270,12 @@ static void materialize_from(compiler *c, uint32_t from) {
 /* Before a local is overwritten, values that still read it move out. */
 static void materialize_refs_to(compiler *c, uint32_t local) {
     for (uint32_t i = 0; i < c->vh; i++)
-        if (c->vstack[i] == local) materialize(c, i);
+        if (c->vstack[i].slot == local) materialize(c, i);
 }
 
 static bool stack_refers_to(const compiler *c, uint32_t slot) {
     for (uint32_t i = 0; i < c->vh; i++)
-        if (c->vstack[i] == slot) return true;
+        if (c->vstack[i].slot == slot) return true;
     return false;
 }
 
@@ -260,7 +298,18 @@ static void blocktype_arity(const compiler *c, const wasm_blocktype *bt, uint32_
     }
 }
 
-static ctrl_frame *push_frame(compiler *c, frame_kind kind, uint32_t np, uint32_t nr) {
+/* The width of a frame's param or result `i`. */
+static uint8_t frame_value_width(const compiler *c, const ctrl_frame *f, bool result, uint32_t i) {
+    if (f->kind == FRAME_FUNC) {
+        const uint8_t *types = result ? wasm_functype_results(c->ft) : wasm_functype_params(c->ft);
+        return (uint8_t)wasm_valtype_slots(types[i]);
+    }
+    if (f->bt.kind == WASM_BT_VAL) return (uint8_t)wasm_valtype_slots(f->bt.val);
+    const wasm_functype *t = &c->m->types[f->bt.type];
+    return (uint8_t)wasm_valtype_slots(result ? wasm_functype_results(t)[i] : wasm_functype_params(t)[i]);
+}
+
+static ctrl_frame *push_frame(compiler *c, frame_kind kind, const wasm_blocktype *bt, uint32_t np, uint32_t nr) {
     if (c->cdepth == c->ccap && !isr_grow_array((void **)&c->ctrl, &c->ccap, c->cdepth + 1, sizeof(ctrl_frame))) {
         c->oom = true;
         return NULL;
@@ -269,7 +318,9 @@ static ctrl_frame *push_frame(compiler *c, frame_kind kind, uint32_t np, uint32_
     memset(f, 0, sizeof *f);
     c->last_dst_cell = NO_CELL; /* a label starts here: nothing before it may be retargeted */
     f->kind = (uint8_t)kind;
+    if (bt) f->bt = *bt;
     f->height = c->vh - np;
+    f->slot_height = slots_below(c, f->height);
     f->nparams = np;
     f->nresults = nr;
     f->else_fixup = NO_CELL;
@@ -297,12 +348,16 @@ static void resolve_fixups(compiler *c, ctrl_frame *f, size_t target) {
     f->fixups = 0;
 }
 
-/* True when the label's values are not already where the label wants them. */
+/* True when the label's values are not already where the label wants them:
+ * the top values, back to back from the label's first slot. */
 static bool branch_needs_moves(const compiler *c, const ctrl_frame *f) {
     uint32_t n = f->kind == FRAME_FUNC ? f->nresults : label_arity(f);
-    uint32_t dst0 = f->kind == FRAME_FUNC ? 0 : canonical(c, f->height);
-    for (uint32_t i = 0; i < n; i++)
-        if (c->vstack[c->vh - n + i] != dst0 + i) return true;
+    uint32_t dst = f->kind == FRAME_FUNC ? 0 : c->base + f->slot_height;
+    for (uint32_t i = 0; i < n; i++) {
+        const stack_value *v = &c->vstack[c->vh - n + i];
+        if (v->slot != dst) return true;
+        dst += v->width;
+    }
     return false;
 }
 
@@ -310,17 +365,23 @@ static bool branch_needs_moves(const compiler *c, const ctrl_frame *f) {
  * destination lies at or below its source's canonical slot. */
 static void emit_branch_moves(compiler *c, const ctrl_frame *f) {
     uint32_t n = label_arity(f);
-    for (uint32_t i = 0; i < n; i++) emit_copy(c, canonical(c, f->height + i), c->vstack[c->vh - n + i]);
+    uint32_t dst = c->base + f->slot_height;
+    for (uint32_t i = 0; i < n; i++) {
+        const stack_value *v = &c->vstack[c->vh - n + i];
+        emit_copy_wide(c, dst, v->slot, v->width);
+        dst += v->width;
+    }
 }
 
-/* Function results go to fp[0..n). Sources may be locals inside that range,
- * so with several results they first move to their own stack slots. */
+/* Function results go to fp[0..) back to back. Sources may be locals inside
+ * that range, so with several results they first move to their own stack
+ * slots. */
 static void emit_return_moves(compiler *c) {
     uint32_t n = c->ft->nresults;
     uint32_t first = c->vh - n;
     /* A single result computed by the previous instruction is written
      * straight into fp[0]: on this path nothing reads the frame afterwards. */
-    if (n == 1 && c->last_dst_cell != NO_CELL && c->vstack[first] == canonical(c, first)) {
+    if (n == 1 && c->last_dst_cell != NO_CELL && c->vstack[first].slot == canonical(c, first)) {
         c->cells[c->last_dst_cell].p.a = 0;
         c->last_dst_cell = NO_CELL;
         return;
@@ -328,8 +389,16 @@ static void emit_return_moves(compiler *c) {
     /* The stack's bookkeeping is left untouched: this code may sit on a
      * side path (br_if, br_table stubs) that other paths do not take. */
     if (n > 1)
-        for (uint32_t i = 0; i < n; i++) emit_copy(c, canonical(c, first + i), c->vstack[first + i]);
-    for (uint32_t i = 0; i < n; i++) emit_copy(c, i, n > 1 ? canonical(c, first + i) : c->vstack[first + i]);
+        for (uint32_t i = 0; i < n; i++) {
+            const stack_value *v = &c->vstack[first + i];
+            emit_copy_wide(c, canonical(c, first + i), v->slot, v->width);
+        }
+    uint32_t dst = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const stack_value *v = &c->vstack[first + i];
+        emit_copy_wide(c, dst, n > 1 ? canonical(c, first + i) : v->slot, v->width);
+        dst += v->width;
+    }
 }
 
 static uint32_t loop_cost(const compiler *c, const ctrl_frame *f) {
@@ -411,7 +480,7 @@ static unsigned fused_branch_op(uint16_t op) {
 static bool top_is_fresh_compare(const compiler *c) {
     uint32_t top = c->vh - 1;
     return c->prev_cmp.valid && c->last_dst_cell == c->prev_cmp.start + 1 && c->vh > 0 &&
-           c->vstack[top] == canonical(c, top);
+           c->vstack[top].slot == canonical(c, top);
 }
 
 /* The comparison with the opposite outcome (for branching to `else`). */
@@ -462,9 +531,104 @@ static void compile_numeric(compiler *c, const wasm_instr *in) {
     }
 }
 
-static void compile_local_set(compiler *c, uint32_t local, bool tee) {
+static uint64_t bytes_u64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Vector (SIMD) instructions; layouts in iops.h. v128 operands name their
+ * first slot; the access size of a memory instruction rides in its cells. */
+static void compile_vector(compiler *c, const wasm_instr *in) {
+    const wasm_opinfo *info = &wasm_opinfos[in->op];
+    uint8_t result_width = (uint8_t)wasm_valtype_slots(info->result);
+    bool memory = info->imm == WASM_IMM_MEMARG || (info->imm >= WASM_IMM_MEMLANE16 && info->imm <= WASM_IMM_MEMLANE2);
+    uint32_t size = memory ? 1u << wasm_op_access_log2(info) : 0;
+    switch ((wasm_imm_kind)info->imm) {
+    case WASM_IMM_V128: {
+        uint32_t dst = push_temp_wide(c, 2);
+        emit_op(c, in->op);
+        note_dst(c, emit_pair(c, dst, 0));
+        emit_u64(c, bytes_u64(in->imm.bytes));
+        emit_u64(c, bytes_u64(in->imm.bytes + 8));
+        return;
+    }
+    case WASM_IMM_SHUFFLE: {
+        uint32_t b = pop(c), a = pop(c);
+        uint32_t dst = push_temp_wide(c, 2);
+        emit_op(c, in->op);
+        note_dst(c, emit_pair(c, dst, a));
+        emit_pair(c, b, 0);
+        emit_u64(c, bytes_u64(in->imm.bytes));
+        emit_u64(c, bytes_u64(in->imm.bytes + 8));
+        return;
+    }
+    case WASM_IMM_MEMARG:
+        if (info->nresults) { /* load: [h][dst,addr][offset,size] */
+            uint32_t addr = pop(c);
+            uint32_t dst = push_temp_wide(c, 2);
+            emit_op(c, in->op);
+            note_dst(c, emit_pair(c, dst, addr));
+            emit_pair(c, in->imm.mem.offset, size);
+        } else { /* store: [h][addr,value][offset,size] */
+            uint32_t value = pop(c), addr = pop(c);
+            emit_op(c, in->op);
+            emit_pair(c, addr, value);
+            emit_pair(c, in->imm.mem.offset, size);
+        }
+        return;
+    case WASM_IMM_MEMLANE16:
+    case WASM_IMM_MEMLANE8:
+    case WASM_IMM_MEMLANE4:
+    case WASM_IMM_MEMLANE2: {
+        uint32_t vec = pop(c), addr = pop(c);
+        if (info->nresults) { /* load lane: [h][dst,addr][offset,vec][lane,size] */
+            uint32_t dst = push_temp_wide(c, 2);
+            emit_op(c, in->op);
+            note_dst(c, emit_pair(c, dst, addr));
+            emit_pair(c, in->imm.mem.offset, vec);
+        } else { /* store lane: [h][addr,vec][offset,-][lane,size] */
+            emit_op(c, in->op);
+            emit_pair(c, addr, vec);
+            emit_pair(c, in->imm.mem.offset, 0);
+        }
+        emit_pair(c, in->imm.mem.lane, size);
+        return;
+    }
+    case WASM_IMM_LANE16:
+    case WASM_IMM_LANE8:
+    case WASM_IMM_LANE4:
+    case WASM_IMM_LANE2:
+        if (info->nparams == 1) { /* extract: [h][dst,a][lane,-] */
+            uint32_t a = pop(c);
+            uint32_t dst = push_temp_wide(c, result_width);
+            emit_op(c, in->op);
+            note_dst(c, emit_pair(c, dst, a));
+            emit_pair(c, in->imm.lane, 0);
+        } else { /* replace: [h][dst,a][x,lane] */
+            uint32_t x = pop(c), a = pop(c);
+            uint32_t dst = push_temp_wide(c, 2);
+            emit_op(c, in->op);
+            note_dst(c, emit_pair(c, dst, a));
+            emit_pair(c, x, in->imm.lane);
+        }
+        return;
+    default: break;
+    }
+    /* plain: unary [h][dst,a], binary [h][dst,a][b,-], ternary [h][dst,a][b,c] */
+    uint32_t operands[3] = {0, 0, 0};
+    for (uint32_t i = info->nparams; i-- > 0;) operands[i] = pop(c);
+    uint32_t dst = push_temp_wide(c, result_width);
+    emit_op(c, in->op);
+    note_dst(c, emit_pair(c, dst, operands[0]));
+    if (info->nparams > 1) emit_pair(c, operands[1], operands[2]);
+}
+
+static void compile_local_set(compiler *c, uint32_t index, bool tee) {
+    uint32_t local = c->local_slot[index];
+    uint8_t width = c->local_width[index];
     uint32_t top_index = c->vh - 1;
-    uint32_t src = c->vstack[top_index];
+    uint32_t src = c->vstack[top_index].slot;
     /* Retarget the previous instruction's result straight into the local when
      * nothing else still reads the local's old value. */
     if (c->last_dst_cell != NO_CELL && src == canonical(c, top_index)) {
@@ -475,14 +639,20 @@ static void compile_local_set(compiler *c, uint32_t local, bool tee) {
             c->cells[c->last_dst_cell].p.a = local;
             c->last_dst_cell = NO_CELL;
             c->vh--;
-            if (tee) push_slot(c, local);
+            if (tee) push_wide(c, local, width);
             return;
         }
     }
     c->vh--;
     materialize_refs_to(c, local);
-    emit_copy(c, local, src);
-    if (tee) push_slot(c, src == local ? local : src);
+    emit_copy_wide(c, local, src, width);
+    if (tee) push_wide(c, src, width);
+}
+
+/* A call's results, in their canonical slots where the callee left them. */
+static void push_results(compiler *c, const wasm_functype *t) {
+    for (uint32_t i = 0; i < t->nresults; i++)
+        push_temp_wide(c, (uint8_t)wasm_valtype_slots(wasm_functype_results(t)[i]));
 }
 
 static void compile_call(compiler *c, uint32_t func_index) {
@@ -492,7 +662,7 @@ static void compile_call(compiler *c, uint32_t func_index) {
     emit_op(c, WASM_IOP_CALL);
     emit_pair(c, func_index, canonical(c, first));
     c->vh = first;
-    for (uint32_t i = 0; i < t->nresults; i++) push_temp(c);
+    push_results(c, t);
 }
 
 static void compile_call_indirect(compiler *c, uint32_t type_index, uint32_t table) {
@@ -504,7 +674,7 @@ static void compile_call_indirect(compiler *c, uint32_t type_index, uint32_t tab
     emit_pair(c, type_index, table);
     emit_pair(c, index, canonical(c, first));
     c->vh = first;
-    for (uint32_t i = 0; i < t->nresults; i++) push_temp(c);
+    push_results(c, t);
 }
 
 static void compile_br_table(compiler *c, const wasm_instr *in) {
@@ -536,7 +706,7 @@ static void enter_block(compiler *c, frame_kind kind, const wasm_blocktype *bt) 
     uint32_t np, nr;
     blocktype_arity(c, bt, &np, &nr);
     materialize_from(c, 0);
-    push_frame(c, kind, np, nr);
+    push_frame(c, kind, bt, np, nr);
 }
 
 static void compile_if(compiler *c, const wasm_blocktype *bt) {
@@ -569,14 +739,16 @@ static void compile_if(compiler *c, const wasm_blocktype *bt) {
         emit_pair(c, cond, 0);
         at = emit_u64(c, 0);
     }
-    ctrl_frame *f = push_frame(c, FRAME_IF, np, nr);
+    ctrl_frame *f = push_frame(c, FRAME_IF, bt, np, nr);
     if (f) f->else_fixup = at;
 }
 
-/* Resets the stack to the frame's base with its n values in canonical slots. */
-static void reset_stack(compiler *c, const ctrl_frame *f, uint32_t n) {
+/* Resets the stack to the frame's base with its params or results in
+ * canonical slots. */
+static void reset_stack(compiler *c, const ctrl_frame *f, bool results) {
     c->vh = f->height;
-    for (uint32_t i = 0; i < n; i++) push_temp(c);
+    uint32_t n = results ? f->nresults : f->nparams;
+    for (uint32_t i = 0; i < n; i++) push_temp_wide(c, frame_value_width(c, f, results, i));
 }
 
 static void compile_else(compiler *c) {
@@ -591,7 +763,7 @@ static void compile_else(compiler *c) {
     f->kind = FRAME_ELSE;
     f->unreachable = false;
     c->last_dst_cell = NO_CELL;
-    reset_stack(c, f, f->nparams);
+    reset_stack(c, f, false);
 }
 
 /* Returns false when the function's final `end` was reached. */
@@ -611,7 +783,7 @@ static bool compile_end(compiler *c) {
     }
     resolve_fixups(c, f, c->ncells);
     c->last_dst_cell = NO_CELL;
-    reset_stack(c, f, f->nresults);
+    reset_stack(c, f, true);
     c->cdepth--;
     return true;
 }
@@ -670,26 +842,31 @@ static void compile_instr(compiler *c, const wasm_instr *in, bool *done) {
     case WASM_OP_DROP: pop(c); break;
     case WASM_OP_SELECT:
     case WASM_OP_SELECT_T: {
-        uint32_t cond = pop(c), b = pop(c), a = pop(c);
-        uint32_t dst = push_temp(c);
-        emit_op(c, WASM_IOP_SELECT);
+        uint32_t cond = pop(c);
+        uint8_t width = top_width(c);
+        uint32_t b = pop(c), a = pop(c);
+        uint32_t dst = push_temp_wide(c, width);
+        emit_op(c, width == 2 ? WASM_IOP_SELECT_V128 : WASM_IOP_SELECT);
         note_dst(c, emit_pair(c, dst, cond));
         emit_pair(c, a, b);
         break;
     }
-    case WASM_OP_LOCAL_GET: push_slot(c, in->imm.idx); break;
+    case WASM_OP_LOCAL_GET: push_local(c, in->imm.idx); break;
     case WASM_OP_LOCAL_SET: compile_local_set(c, in->imm.idx, false); break;
     case WASM_OP_LOCAL_TEE: compile_local_set(c, in->imm.idx, true); break;
     case WASM_OP_GLOBAL_GET: {
-        uint32_t dst = push_temp(c);
-        emit_op(c, WASM_IOP_GLOBAL_GET);
+        bool wide = c->m->globals[in->imm.idx].type == WASM_V128;
+        uint32_t dst = push_temp_wide(c, wide ? 2 : 1);
+        emit_op(c, wide ? WASM_IOP_GLOBAL_GET_V128 : WASM_IOP_GLOBAL_GET);
         note_dst(c, emit_pair(c, dst, in->imm.idx));
         break;
     }
-    case WASM_OP_GLOBAL_SET:
-        emit_op(c, WASM_IOP_GLOBAL_SET);
+    case WASM_OP_GLOBAL_SET: {
+        bool wide = c->m->globals[in->imm.idx].type == WASM_V128;
+        emit_op(c, wide ? WASM_IOP_GLOBAL_SET_V128 : WASM_IOP_GLOBAL_SET);
         emit_pair(c, pop(c), in->imm.idx);
         break;
+    }
     case WASM_OP_TABLE_GET: {
         uint32_t index = pop(c);
         uint32_t dst = push_temp(c);
@@ -796,7 +973,12 @@ static void compile_instr(compiler *c, const wasm_instr *in, bool *done) {
         emit_pair(c, n, in->imm.idx);
         break;
     }
-    default: compile_numeric(c, in); break;
+    default:
+        if (wasm_opinfos[in->op].vector)
+            compile_vector(c, in);
+        else
+            compile_numeric(c, in);
+        break;
     }
 }
 
@@ -828,14 +1010,36 @@ static bool try_fuse_br_if(compiler *c, uint32_t depth) {
     return true;
 }
 
+/* Lays out the params and declared locals back to back, by width. */
+static bool layout_locals(compiler *c) {
+    size_t n = (size_t)c->ft->nparams + c->fd->nlocals;
+    if (n > c->local_cap) {
+        uint32_t *slots = realloc(c->local_slot, n * sizeof *slots);
+        if (slots) c->local_slot = slots;
+        uint8_t *widths = realloc(c->local_width, n);
+        if (widths) c->local_width = widths;
+        if (!slots || !widths) return false;
+        c->local_cap = n;
+    }
+    uint64_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t t = i < c->ft->nparams ? wasm_functype_params(c->ft)[i] : c->fd->local_types[i - c->ft->nparams];
+        c->local_slot[i] = (uint32_t)next;
+        c->local_width[i] = (uint8_t)wasm_valtype_slots(t);
+        next += c->local_width[i];
+    }
+    c->nlocals = (uint32_t)next; /* the decoder bounds locals far below 2^32 */
+    return true;
+}
+
 static isorun_error *compile_function(compiler *c, uint32_t def_index) {
     const wasm_module *m = c->m;
     const wasm_func_def *fd = &m->func_defs[def_index];
     c->fd = fd;
     c->ft = &m->types[fd->type_index];
-    c->nlocals = c->ft->nparams + fd->nlocals;
+    if (!layout_locals(c)) return isr_error_nomem();
     c->ncells = 0;
-    c->vh = c->max_height = 0;
+    c->vh = c->max_slots = 0;
     c->cdepth = 0;
     c->dead_depth = 0;
     c->nconsts = 0;
@@ -847,7 +1051,7 @@ static isorun_error *compile_function(compiler *c, uint32_t def_index) {
 
     if (!collect_consts(c)) return isr_error_nomem();
     c->base = c->nlocals + c->nconsts;
-    push_frame(c, FRAME_FUNC, 0, c->ft->nresults);
+    push_frame(c, FRAME_FUNC, NULL, 0, c->ft->nresults);
 
     wasm_reader r;
     wasm_reader_init(&r, m->bytes, fd->body, fd->body_end);
@@ -870,12 +1074,12 @@ static isorun_error *compile_function(compiler *c, uint32_t def_index) {
     code->ncells = c->ncells;
     c->cells = NULL;
     c->cap_cells = 0;
-    code->nparams = c->ft->nparams;
+    code->nparams = wasm_functype_param_slots(c->ft);
     code->nlocals = c->nlocals;
-    code->nresults = c->ft->nresults;
+    code->nresults = wasm_functype_result_slots(c->ft);
     code->nconsts = c->nconsts;
-    uint64_t frame = (uint64_t)c->base + c->max_height + 1;
-    if (frame < c->ft->nresults) frame = c->ft->nresults;
+    uint64_t frame = (uint64_t)c->base + c->max_slots + 1;
+    if (frame < code->nresults) frame = code->nresults;
     if (frame > UINT32_MAX / 2) return isr_error(ISORUN_ERR_LIMIT, "function %u: frame too large", def_index);
     code->frame_slots = (uint32_t)frame;
     code->fuel_cost = c->icount ? c->icount : 1;
@@ -903,6 +1107,8 @@ isorun_error *wasm_compile(wasm_module *m) {
     }
     free(c.cells);
     free(c.vstack);
+    free(c.local_slot);
+    free(c.local_width);
     free(c.ctrl);
     free(c.consts);
     if (!err) m->compiled = true;

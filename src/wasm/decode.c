@@ -170,7 +170,7 @@ static bool read_valtype(wasm_reader *r, uint8_t *t) {
     if (!read_type_byte(r, t)) return false;
     if (wasm_is_valtype(*t)) return true;
     r->p--;
-    return wasm_fail(r, *t == WASM_V128 ? "v128 (SIMD) is not supported" : "malformed value type");
+    return wasm_fail(r, "malformed value type");
 }
 
 static bool read_reftype(wasm_reader *r, uint8_t *t) {
@@ -226,6 +226,7 @@ static bool is_constant_op(uint16_t op) {
     case WASM_OP_I64_CONST:
     case WASM_OP_F32_CONST:
     case WASM_OP_F64_CONST:
+    case WASM_OP_V128_CONST:
     case WASM_OP_REF_NULL:
     case WASM_OP_REF_FUNC:
     case WASM_OP_GLOBAL_GET: return true;
@@ -236,8 +237,12 @@ static bool is_constant_op(uint16_t op) {
 static void set_constexpr(wasm_constexpr *e, const wasm_instr *in) {
     e->op = in->op;
     e->type = 0;
-    e->value = 0;
+    e->value = e->value_hi = 0;
     switch (in->op) {
+    case WASM_OP_V128_CONST:
+        memcpy(&e->value, in->imm.bytes, 8);
+        memcpy(&e->value_hi, in->imm.bytes + 8, 8);
+        break;
     case WASM_OP_I32_CONST: e->value = (uint32_t)in->imm.i32; break;
     case WASM_OP_I64_CONST: e->value = (uint64_t)in->imm.i64; break;
     case WASM_OP_F32_CONST: e->value = in->imm.f32; break;

@@ -300,9 +300,12 @@ static isorun_error *create_memories(wasm_instance *inst) {
 static isorun_error *create_globals(wasm_instance *inst) {
     const wasm_module *m = inst->module;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-        wasm_slot value = wasm_eval_const(inst, &m->global_inits[i - m->nglobal_imports]);
-        inst->globals[i] = wasm_global_new(inst->store, m->globals[i], value);
+        const wasm_constexpr *init = &m->global_inits[i - m->nglobal_imports];
+        inst->globals[i] = wasm_global_new(inst->store, m->globals[i], wasm_eval_const(inst, init));
         if (!inst->globals[i]) return isr_error_nomem();
+        if (m->globals[i].type == WASM_V128) /* its high half: from the constant or the global read */
+            inst->globals[i]->value_hi =
+                init->op == WASM_OP_GLOBAL_GET ? inst->globals[init->value]->value_hi : init->value_hi;
     }
     return NULL;
 }
@@ -434,7 +437,8 @@ wasm_slot wasm_eval_const(const wasm_instance *inst, const wasm_constexpr *e) {
     case WASM_OP_I32_CONST:
     case WASM_OP_F32_CONST: return (uint32_t)e->value; /* 32-bit values are zero-extended in a slot */
     case WASM_OP_I64_CONST:
-    case WASM_OP_F64_CONST: return e->value;
+    case WASM_OP_F64_CONST:
+    case WASM_OP_V128_CONST: return e->value; /* a v128: bytes 0-7 (value_hi has the rest) */
     case WASM_OP_REF_NULL: return 0;
     case WASM_OP_REF_FUNC: return (wasm_slot)(uintptr_t)inst->funcs[e->value];
     case WASM_OP_GLOBAL_GET: return inst->globals[e->value]->value;

@@ -36,9 +36,30 @@
 #define SIG_il_ 2, 0, {WASM_I32, WASM_I64}, 0
 #define SIG_if_ 2, 0, {WASM_I32, WASM_F32}, 0
 #define SIG_id_ 2, 0, {WASM_I32, WASM_F64}, 0
+/* SIMD shapes (v = v128) */
+#define SIG_i_v 1, 1, {WASM_I32, 0}, WASM_V128
+#define SIG_l_v 1, 1, {WASM_I64, 0}, WASM_V128
+#define SIG_f_v 1, 1, {WASM_F32, 0}, WASM_V128
+#define SIG_d_v 1, 1, {WASM_F64, 0}, WASM_V128
+#define SIG_v_v 1, 1, {WASM_V128, 0}, WASM_V128
+#define SIG_v_i 1, 1, {WASM_V128, 0}, WASM_I32
+#define SIG_v_l 1, 1, {WASM_V128, 0}, WASM_I64
+#define SIG_v_f 1, 1, {WASM_V128, 0}, WASM_F32
+#define SIG_v_d 1, 1, {WASM_V128, 0}, WASM_F64
+#define SIG_vv_v 2, 1, {WASM_V128, WASM_V128}, WASM_V128
+#define SIG_vi_v 2, 1, {WASM_V128, WASM_I32}, WASM_V128
+#define SIG_vl_v 2, 1, {WASM_V128, WASM_I64}, WASM_V128
+#define SIG_vf_v 2, 1, {WASM_V128, WASM_F32}, WASM_V128
+#define SIG_vd_v 2, 1, {WASM_V128, WASM_F64}, WASM_V128
+#define SIG_iv_ 2, 0, {WASM_I32, WASM_V128}, 0
+#define SIG_iv_v 2, 1, {WASM_I32, WASM_V128}, WASM_V128
+#define SIG_vvv_v 3, 1, {WASM_V128, WASM_V128, WASM_V128}, WASM_V128
+#define SIG__v 0, 1, {0, 0}, WASM_V128
 
-#define KIND_N true
-#define KIND_S false
+/* KIND -> the numeric and vector flags */
+#define KIND_N true, false
+#define KIND_S false, false
+#define KIND_V false, true
 
 const wasm_opinfo wasm_opinfos[WASM_OP_COUNT_] = {
 #define X(name, code, text, imm, sig, kind) {code, WASM_IMM_##imm, KIND_##kind, SIG_##sig, text},
@@ -60,6 +81,13 @@ static const uint16_t op_by_fc[WASM_FC_SUBOP_COUNT] = {
 #undef X
 };
 
+/* 0xFD sub-opcode -> wasm_op + 1 (0 = unassigned). */
+static const uint16_t op_by_fd[WASM_FD_SUBOP_COUNT] = {
+#define X(name, code, text, imm, sig, kind) [(code)&0xFFF] = WASM_OP_##name + 1,
+    WASM_OPS_FD(X)
+#undef X
+};
+
 const char *wasm_valtype_name(uint8_t t) {
     switch (t) {
     case WASM_I32: return "i32";
@@ -78,6 +106,39 @@ bool wasm_functype_equal(const wasm_functype *a, const wasm_functype *b) {
     if (a->nparams != b->nparams || a->nresults != b->nresults) return false;
     size_t n = (size_t)a->nparams + a->nresults;
     return n == 0 || memcmp(a->types, b->types, n) == 0;
+}
+
+static unsigned log2_bytes(unsigned bits) {
+    unsigned log = 0;
+    while ((8u << log) < bits) log++;
+    return log;
+}
+
+static unsigned valtype_bits(uint8_t t) {
+    return t == WASM_V128 ? 128 : (t == WASM_I64 || t == WASM_F64) ? 64 : 32;
+}
+
+static unsigned name_number(const char **p) {
+    unsigned n = 0;
+    while (**p >= '0' && **p <= '9') n = n * 10 + (unsigned)(*(*p)++ - '0');
+    return n;
+}
+
+/* The width of a memory access is in the name when it is narrower than the
+ * value ("i64.load16_s", "i32.store8", "v128.load8_lane"), as lanes times
+ * width for the extending vector loads ("v128.load8x8_s"); otherwise the
+ * whole value is accessed. 0 for an instruction that is neither. */
+unsigned wasm_op_access_log2(const wasm_opinfo *info) {
+    const char *load = strstr(info->name, ".load"), *store = strstr(info->name, ".store");
+    if (!load && !store) return 0;
+    const char *p = load ? load + strlen(".load") : store + strlen(".store");
+    unsigned bits = name_number(&p);
+    if (*p == 'x') {
+        p++;
+        bits *= name_number(&p);
+    }
+    if (bits == 0) bits = valtype_bits(load ? info->result : info->params[1]);
+    return log2_bytes(bits);
 }
 
 static bool read_zero_byte(wasm_reader *r) {
@@ -102,14 +163,17 @@ bool wasm_read_instr(wasm_reader *r, wasm_instr *in) {
             return wasm_fail(r, "illegal opcode");
         }
         in->op = op_by_fc[sub];
+    } else if (b == 0xFD) {
+        uint32_t sub;
+        if (!wasm_read_u32(r, &sub)) return false;
+        if (sub >= WASM_FD_SUBOP_COUNT || !op_by_fd[sub]) {
+            r->p = r->base + in->offset;
+            return wasm_fail(r, "illegal opcode");
+        }
+        in->op = (uint16_t)(op_by_fd[sub] - 1);
     } else {
         if (!op_by_byte[b]) {
             r->p--;
-            /* Say why for the one prefix real programs bring: a compiler's
-             * SIMD output (clang -msimd128), which the engine lacks. */
-            if (b == 0xFD)
-                return wasm_fail(r, "illegal opcode 0xfd: SIMD instructions (e.g. from clang -msimd128) are not "
-                                    "supported by isorun yet; build the module without SIMD");
             return wasm_fail(r, "illegal opcode");
         }
         in->op = (uint16_t)(op_by_byte[b] - 1);
@@ -192,6 +256,22 @@ bool wasm_read_instr(wasm_reader *r, wasm_instr *in) {
     case WASM_IMM_MEMCOPY: return read_zero_byte(r) && read_zero_byte(r);
     case WASM_IMM_TABLEINIT:
     case WASM_IMM_TABLECOPY: return wasm_read_u32(r, &in->imm.pair.a) && wasm_read_u32(r, &in->imm.pair.b);
+    case WASM_IMM_V128:
+    case WASM_IMM_SHUFFLE:
+        if (r->end - r->p < 16) return wasm_fail(r, "unexpected end");
+        in->imm.bytes = r->p;
+        r->p += 16;
+        return true;
+    case WASM_IMM_LANE16:
+    case WASM_IMM_LANE8:
+    case WASM_IMM_LANE4:
+    case WASM_IMM_LANE2: return wasm_read_u8(r, &in->imm.lane);
+    case WASM_IMM_MEMLANE16:
+    case WASM_IMM_MEMLANE8:
+    case WASM_IMM_MEMLANE4:
+    case WASM_IMM_MEMLANE2:
+        return wasm_read_u32(r, &in->imm.mem.align) && wasm_read_u32(r, &in->imm.mem.offset) &&
+               wasm_read_u8(r, &in->imm.mem.lane);
     }
     return wasm_fail(r, "illegal opcode");
 }

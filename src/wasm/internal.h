@@ -22,9 +22,10 @@
 /* A constant expression of WebAssembly 2.0: one instruction then `end`. */
 typedef struct wasm_constexpr {
     uint16_t op;    /* WASM_OP_I32_CONST, I64_CONST, F32_CONST, F64_CONST,
-                       REF_NULL, REF_FUNC or GLOBAL_GET */
+                       V128_CONST, REF_NULL, REF_FUNC or GLOBAL_GET */
     uint8_t type;   /* REF_NULL: the reference type */
-    uint64_t value; /* constant bits, or the function/global index */
+    uint64_t value; /* constant bits (a v128's bytes 0-7), or the function/global index */
+    uint64_t value_hi; /* V128_CONST: bytes 8-15 */
 } wasm_constexpr;
 
 typedef enum wasm_segmode { WASM_SEG_ACTIVE, WASM_SEG_PASSIVE, WASM_SEG_DECLARATIVE } wasm_segmode;
@@ -60,9 +61,9 @@ typedef union wasm_cell {
 typedef struct wasm_code {
     wasm_cell *cells;
     size_t ncells;
-    uint32_t nparams;     /* slots 0..nparams-1 */
-    uint32_t nlocals;     /* params + declared locals */
-    uint32_t nresults;
+    uint32_t nparams;     /* slots 0..nparams-1 (a v128 takes two) */
+    uint32_t nlocals;     /* slots of params + declared locals */
+    uint32_t nresults;    /* slots of the results */
     uint32_t frame_slots; /* locals + constants + deepest operand stack */
     uint32_t nconsts;     /* constants live in slots nlocals..nlocals+nconsts-1 */
     wasm_slot *consts;    /* their values, copied into the frame on entry */
@@ -181,7 +182,8 @@ struct wasm_table {
 };
 
 struct wasm_global {
-    wasm_slot value; /* first member: compiled code reads it through the pointer */
+    wasm_slot value;    /* first member: compiled code reads it through the pointer */
+    wasm_slot value_hi; /* a v128 global's bytes 8-15 (value holds 0-7) */
     wasm_globaltype type;
 };
 

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "iops.h"
 #include "numeric.h"
+#include "simd.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -65,6 +66,7 @@ static inline void init_frame(const wasm_code *code, wasm_slot *fp) {
  * With s == NULL it only returns the handler table through *table_out. */
 static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, const void *const **table_out) {
 #define H_NUMERIC_N(name) [WASM_OP_##name] = &&L_##name,
+#define H_NUMERIC_V(name) [WASM_OP_##name] = &&L_##name,
 #define H_NUMERIC_S(name) [WASM_OP_##name] = &&L_BAD,
 #define H_WASM(name, code, text, imm, sig, kind) H_NUMERIC_##kind(name)
 #define H_IOP(name) [WASM_IOP_##name] = &&L_IOP_##name,
@@ -72,6 +74,7 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     static const void *const table[WASM_IOP_COUNT_] = {WASM_OPS(H_WASM) WASM_IOPS(H_IOP)
                                                           WASM_FUSED_COMPARES(H_FUSED)};
 #undef H_NUMERIC_N
+#undef H_NUMERIC_V
 #undef H_NUMERIC_S
 #undef H_WASM
 #undef H_IOP
@@ -258,6 +261,146 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     }
     WASM_LOAD_OPS(LOAD)
     WASM_STORE_OPS(STORE)
+
+    /* ---- vector instructions: one body per shape (IMM, SIG), each calling
+     * simd_<NAME> from simd.h; layouts in iops.h ------------------------ */
+#define V128_AT(slot) ((wasm_v128){fp[slot], fp[(slot) + 1]})
+#define PUT_V128(slot, expr)                                                   \
+    do {                                                                       \
+        wasm_v128 v_ = (expr);                                                 \
+        fp[slot] = v_.lo;                                                      \
+        fp[(slot) + 1] = v_.hi;                                                \
+    } while (0)
+#define VEC_UNARY(name)                                                        \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1)));                                \
+        pc += 2;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_BINARY(name)                                                       \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1), V128_AT(A2)));                   \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_TERNARY(name)                                                      \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1), V128_AT(A2), V128_AT(B2)));      \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_TEST(name) /* v128 -> i32 */                                       \
+    L_##name : {                                                               \
+        fp[A1] = simd_##name(V128_AT(B1));                                     \
+        pc += 2;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_SHIFT(name)                                                        \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1), U32(A2)));                       \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_SPLAT(name)                                                        \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(fp[B1]));                                     \
+        pc += 2;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_EXTRACT(name)                                                      \
+    L_##name : {                                                               \
+        fp[A1] = simd_##name(V128_AT(B1), A2);                                 \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_REPLACE(name)                                                      \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1), B2, fp[A2]));                    \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_LOAD(name)                                                         \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(B1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + B2 > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB);     \
+        PUT_V128(A1, simd_##name(mem + ea));                                   \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_STORE(name)                                                        \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(A1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + B2 > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB);     \
+        simd_##name(mem + ea, V128_AT(B1));                                    \
+        pc += 3;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_LOAD_LANE(name)                                                    \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(B1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + pc[3].p.b > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB); \
+        PUT_V128(A1, simd_##name(mem + ea, V128_AT(B2), pc[3].p.a));           \
+        pc += 4;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_STORE_LANE(name)                                                   \
+    L_##name : {                                                               \
+        uint64_t ea = (uint64_t)U32(A1) + A2;                                  \
+        if (ISR_UNLIKELY(ea + pc[3].p.b > memsize)) TRAP(ISORUN_TRAP_MEMORY_OOB); \
+        simd_##name(mem + ea, V128_AT(B1), pc[3].p.a);                         \
+        pc += 4;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_SHUFFLE(name)                                                      \
+    L_##name : {                                                               \
+        PUT_V128(A1, simd_##name(V128_AT(B1), V128_AT(A2), ((wasm_v128){pc[3].u64, pc[4].u64}))); \
+        pc += 5;                                                               \
+        NEXT();                                                                \
+    }
+#define VEC_CONST(name)                                                        \
+    L_##name : {                                                               \
+        fp[A1] = pc[2].u64;                                                    \
+        fp[A1 + 1] = pc[3].u64;                                                \
+        pc += 4;                                                               \
+        NEXT();                                                                \
+    }
+/* (IMM, SIG) -> body */
+#define VEC_NONE_v_v VEC_UNARY
+#define VEC_NONE_vv_v VEC_BINARY
+#define VEC_NONE_vvv_v VEC_TERNARY
+#define VEC_NONE_v_i VEC_TEST
+#define VEC_NONE_vi_v VEC_SHIFT
+#define VEC_NONE_i_v VEC_SPLAT
+#define VEC_NONE_l_v VEC_SPLAT
+#define VEC_NONE_f_v VEC_SPLAT
+#define VEC_NONE_d_v VEC_SPLAT
+#define VEC_LANE16_v_i VEC_EXTRACT
+#define VEC_LANE16_vi_v VEC_REPLACE
+#define VEC_LANE8_v_i VEC_EXTRACT
+#define VEC_LANE8_vi_v VEC_REPLACE
+#define VEC_LANE4_v_i VEC_EXTRACT
+#define VEC_LANE4_vi_v VEC_REPLACE
+#define VEC_LANE4_v_f VEC_EXTRACT
+#define VEC_LANE4_vf_v VEC_REPLACE
+#define VEC_LANE2_v_l VEC_EXTRACT
+#define VEC_LANE2_vl_v VEC_REPLACE
+#define VEC_LANE2_v_d VEC_EXTRACT
+#define VEC_LANE2_vd_v VEC_REPLACE
+#define VEC_MEMARG_i_v VEC_LOAD
+#define VEC_MEMARG_iv_ VEC_STORE
+#define VEC_MEMLANE16_iv_v VEC_LOAD_LANE
+#define VEC_MEMLANE8_iv_v VEC_LOAD_LANE
+#define VEC_MEMLANE4_iv_v VEC_LOAD_LANE
+#define VEC_MEMLANE2_iv_v VEC_LOAD_LANE
+#define VEC_MEMLANE16_iv_ VEC_STORE_LANE
+#define VEC_MEMLANE8_iv_ VEC_STORE_LANE
+#define VEC_MEMLANE4_iv_ VEC_STORE_LANE
+#define VEC_MEMLANE2_iv_ VEC_STORE_LANE
+#define VEC_SHUFFLE_vv_v VEC_SHUFFLE
+#define VEC_V128__v VEC_CONST
+#define VEC(name, code, text, imm, sig, kind) VEC_##imm##_##sig(name)
+    WASM_OPS_FD(VEC)
+#undef VEC
     L_IOP_MEMORY_SIZE : {
         fp[A1] = memobj ? memobj->pages : 0;
         pc += 2;
@@ -377,8 +520,23 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
         pc += 2;
         NEXT();
     }
+    L_IOP_COPY_V128 : {
+        wasm_slot lo = fp[B1], hi = fp[B1 + 1]; /* the two may overlap by a slot */
+        fp[A1] = lo;
+        fp[A1 + 1] = hi;
+        pc += 2;
+        NEXT();
+    }
     L_IOP_SELECT : {
         fp[A1] = U32(B1) ? fp[A2] : fp[B2];
+        pc += 3;
+        NEXT();
+    }
+    L_IOP_SELECT_V128 : {
+        uint32_t from = U32(B1) ? A2 : B2;
+        wasm_slot lo = fp[from], hi = fp[from + 1];
+        fp[A1] = lo;
+        fp[A1 + 1] = hi;
         pc += 3;
         NEXT();
     }
@@ -389,6 +547,20 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
     }
     L_IOP_GLOBAL_SET : {
         inst->globals[B1]->value = fp[A1];
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_GLOBAL_GET_V128 : {
+        const wasm_global *g = inst->globals[B1];
+        fp[A1] = g->value;
+        fp[A1 + 1] = g->value_hi;
+        pc += 2;
+        NEXT();
+    }
+    L_IOP_GLOBAL_SET_V128 : {
+        wasm_global *g = inst->globals[B1];
+        g->value = fp[A1];
+        g->value_hi = fp[A1 + 1];
         pc += 2;
         NEXT();
     }
@@ -503,7 +675,8 @@ static isorun_error *run(wasm_store *s, const wasm_func *entry, wasm_slot *fp, c
         /* host function: arguments and results in place */
         {
             const wasm_functype *ft = callee->type;
-            uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+            uint32_t np = wasm_functype_param_slots(ft), nr = wasm_functype_result_slots(ft);
+            uint32_t width = np > nr ? np : nr;
             if (!callee->native) CHECK(1); /* native code charges its own entry, as interpreted code does */
             s->depth = depth;
             s->fuel = fuel;
@@ -596,12 +769,17 @@ isorun_error *wasm_call(wasm_store *s, wasm_func *f, const wasm_slot *args, wasm
     if (!ensure_stack(s)) return isr_error_nomem();
     if (s->nesting >= WASM_MAX_NESTING) return isr_trap(ISORUN_TRAP_STACK_EXHAUSTED, "too many nested host calls");
     const wasm_functype *ft = f->type;
-    uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+    uint32_t np = wasm_functype_param_slots(ft), nr = wasm_functype_result_slots(ft);
+    uint32_t width = np > nr ? np : nr;
     uint32_t need = f->code ? f->code->frame_slots : width;
     wasm_slot *base = s->stack_top;
     if ((size_t)(s->stack + s->cfg.stack_slots - base) < need) return isr_trap(ISORUN_TRAP_STACK_EXHAUSTED, NULL);
     const uint8_t *ptypes = wasm_functype_params(ft);
-    for (uint32_t i = 0; i < ft->nparams; i++) base[i] = is_32bit(ptypes[i]) ? (uint32_t)args[i] : args[i];
+    for (uint32_t i = 0, at = 0; i < ft->nparams; i++) {
+        base[at] = is_32bit(ptypes[i]) ? (uint32_t)args[at] : args[at];
+        if (ptypes[i] == WASM_V128) base[at + 1] = args[at + 1];
+        at += wasm_valtype_slots(ptypes[i]);
+    }
 
     s->nesting++;
     wasm_slot *saved_top = s->stack_top;
@@ -616,6 +794,6 @@ isorun_error *wasm_call(wasm_store *s, wasm_func *f, const wasm_slot *args, wasm
     s->stack_top = saved_top;
     s->nesting--;
     if (!err && results)
-        for (uint32_t i = 0; i < ft->nresults; i++) results[i] = base[i];
+        for (uint32_t i = 0; i < nr; i++) results[i] = base[i];
     return err;
 }

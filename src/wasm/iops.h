@@ -3,7 +3,8 @@
  * and the interpreter (interp.c). Private to src/wasm.
  *
  * Compiled code is an array of wasm_cell: each instruction is a handler
- * address followed by operand cells. Operands are frame slot numbers (fp[n]):
+ * address followed by operand cells. Operands are frame slot numbers (fp[n];
+ * a v128 operand names the first of its two slots):
  * a function's frame is [params | declared locals | constants | operand stack],
  * so an instruction reads locals and constants in place and `local.get` and
  * `*.const` cost nothing at run time.
@@ -14,6 +15,19 @@
  *   binary  [h][dst,a][b,-]
  *   load    [h][dst,addr][offset,-]
  *   store   [h][addr,value][offset,-]
+ * Vector instructions (KIND V) likewise, with v128 operands naming their
+ * first slot and `size` the bytes a memory access touches:
+ *   unary, splat, test   [h][dst,a]
+ *   binary, shift        [h][dst,a][b,-]
+ *   ternary              [h][dst,a][b,c]
+ *   extract_lane         [h][dst,a][lane,-]
+ *   replace_lane         [h][dst,a][x,lane]
+ *   load                 [h][dst,addr][offset,size]
+ *   store                [h][addr,value][offset,size]
+ *   load_lane            [h][dst,addr][offset,vec][lane,size]
+ *   store_lane           [h][addr,vec][offset,-][lane,size]
+ *   shuffle              [h][dst,a][b,-][lanes 0-7][lanes 8-15]
+ *   v128.const           [h][dst,-][bytes 0-7][bytes 8-15]
  * Branch offsets are in cells, relative to the cell that holds them.
  */
 #ifndef ISORUN_WASM_IOPS_H
@@ -24,6 +38,7 @@
 /* X(NAME, layout) — layouts documented for each; see compile.c emitters. */
 #define WASM_IOPS(X)                                                           \
     X(COPY)          /* [h][dst,src] */                                        \
+    X(COPY_V128)     /* [h][dst,src]  two slots */                             \
     X(BR)            /* [h][rel] */                                            \
     X(BR_BACK)       /* [h][rel][cost,-]  loop back-edge: fuel + interrupt */  \
     X(BR_IF)         /* [h][cond,-][rel] */                                    \
@@ -34,8 +49,11 @@
     X(CALL)          /* [h][func,argbase] */                                   \
     X(CALL_INDIRECT) /* [h][type,table][index,argbase] */                      \
     X(SELECT)        /* [h][dst,cond][a,b] */                                  \
+    X(SELECT_V128)   /* [h][dst,cond][a,b]  two slots each */                  \
     X(GLOBAL_GET)    /* [h][dst,global] */                                     \
     X(GLOBAL_SET)    /* [h][src,global] */                                     \
+    X(GLOBAL_GET_V128) /* [h][dst,global]  two slots */                        \
+    X(GLOBAL_SET_V128) /* [h][src,global]  two slots */                        \
     X(MEMORY_SIZE)   /* [h][dst,-] */                                          \
     X(MEMORY_GROW)   /* [h][dst,delta] */                                      \
     X(MEMORY_FILL)   /* [h][dst,value][n,-] */                                 \

@@ -1,5 +1,6 @@
 /*
- * opcodes.h — the one table of WebAssembly instructions (2.0 without SIMD).
+ * opcodes.h — the one table of WebAssembly 2.0 instructions (the SIMD ones,
+ * prefix 0xFD, are listed in opcodes_simd.h).
  *
  * X(NAME, CODE, TEXT, IMM, SIG, KIND)
  *   NAME  enum suffix: WASM_OP_<NAME>
@@ -11,13 +12,16 @@
  *   KIND  N = plain numeric/memory instruction fully described by IMM and SIG
  *             (the decoder, validator, compiler and interpreter handle every
  *             N entry generically; the interpreter gives each one a body);
- *         S = special: each layer treats it by hand.
+ *         S = special: each layer treats it by hand;
+ *         V = vector (SIMD) instruction, see opcodes_simd.h.
  *
  * Decoder, validator, compiler and interpreter all expand this list, so adding
  * an instruction touches this table and one implementation.
  */
 #ifndef ISORUN_WASM_OPCODES_H
 #define ISORUN_WASM_OPCODES_H
+
+#include "opcodes_simd.h"
 
 /* Single-byte opcodes. */
 #define WASM_OPS_1(X)                                                          \
@@ -226,7 +230,7 @@
     X(TABLE_SIZE, 0xFC10, "table.size", TABLE, x, S)                           \
     X(TABLE_FILL, 0xFC11, "table.fill", TABLE, x, S)
 
-#define WASM_OPS(X) WASM_OPS_1(X) WASM_OPS_FC(X)
+#define WASM_OPS(X) WASM_OPS_1(X) WASM_OPS_FC(X) WASM_OPS_FD(X)
 
 #define WASM_FC_SUBOP_COUNT 18u
 

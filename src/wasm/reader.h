@@ -108,7 +108,10 @@ typedef struct wasm_instr {
         uint32_t idx;
         struct {
             uint32_t align, offset;
+            uint8_t lane; /* MEMLANE<n> only */
         } mem;
+        uint8_t lane;          /* LANE<n> */
+        const uint8_t *bytes;  /* V128, SHUFFLE: 16 bytes in the module */
         struct {
             uint32_t a, b;
         } pair;
@@ -134,10 +137,14 @@ typedef struct wasm_instr {
  * LEB128, non-zero reserved bytes, ...) fails with r->error set. */
 bool wasm_read_instr(wasm_reader *r, wasm_instr *out);
 
-/* True for the value types of WebAssembly 2.0 without SIMD. */
+/* log2 of the bytes a load or store instruction (memarg immediate) accesses,
+ * which is also its natural alignment. */
+unsigned wasm_op_access_log2(const wasm_opinfo *info);
+
+/* True for the value types of WebAssembly 2.0. */
 static inline bool wasm_is_valtype(uint8_t t) {
-    return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == WASM_FUNCREF ||
-           t == WASM_EXTERNREF;
+    return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == WASM_V128 ||
+           t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 static inline bool wasm_is_reftype(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
 

@@ -327,3 +327,13 @@ void wasm_global_set(wasm_global *g, wasm_slot v) {
     if (g->type.type == WASM_I32 || g->type.type == WASM_F32) v = (uint32_t)v;
     g->value = v;
 }
+
+void wasm_global_get_slots(const wasm_global *g, wasm_slot *out) {
+    out[0] = g->value;
+    if (g->type.type == WASM_V128) out[1] = g->value_hi;
+}
+
+void wasm_global_set_slots(wasm_global *g, const wasm_slot *v) {
+    wasm_global_set(g, v[0]);
+    if (g->type.type == WASM_V128) g->value_hi = v[1];
+}

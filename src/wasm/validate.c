@@ -97,6 +97,7 @@ static isorun_error *check_const_expr(const wasm_module *m, const wasm_constexpr
     case WASM_OP_I64_CONST: type = WASM_I64; break;
     case WASM_OP_F32_CONST: type = WASM_F32; break;
     case WASM_OP_F64_CONST: type = WASM_F64; break;
+    case WASM_OP_V128_CONST: type = WASM_V128; break;
     case WASM_OP_REF_NULL: type = e->type; break;
     case WASM_OP_REF_FUNC:
         if (e->value >= m->nfuncs) return invalid("%s: unknown function %llu", where, (unsigned long long)e->value);

@@ -291,7 +291,7 @@ static bool local_type(body_checker *c, uint32_t idx, uint8_t *out) {
 /* A one-element result type that outlives any frame (frames move when the
  * control stack grows, so they cannot point into themselves). */
 static const uint8_t *single_type(uint8_t t) {
-    static const uint8_t all[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
+    static const uint8_t all[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_V128, WASM_FUNCREF, WASM_EXTERNREF};
     for (size_t i = 0; i < sizeof all; i++)
         if (all[i] == t) return &all[i];
     return NULL; /* wasm_read_instr only accepts the types above */
@@ -453,8 +453,9 @@ static bool check_call_indirect(body_checker *c) {
  * Instructions: parametric, variables, references
  * ------------------------------------------------------------------------ */
 
+/* Numeric or vector: what select without a type annotation takes. */
 static bool is_num(uint8_t t) {
-    return t == TYPE_UNKNOWN || t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+    return t == TYPE_UNKNOWN || t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 || t == WASM_V128;
 }
 
 static bool is_ref(uint8_t t) { return t == TYPE_UNKNOWN || wasm_is_reftype(t); }
@@ -462,7 +463,7 @@ static bool is_ref(uint8_t t) { return t == TYPE_UNKNOWN || wasm_is_reftype(t); 
 static bool check_select(body_checker *c) {
     uint8_t t1 = TYPE_UNKNOWN, t2 = TYPE_UNKNOWN;
     if (!pop_val(c, WASM_I32) || !pop_any(c, TYPE_UNKNOWN, &t1) || !pop_any(c, TYPE_UNKNOWN, &t2)) return false;
-    /* Without a type annotation select only takes numeric operands. */
+    /* Without a type annotation select only takes numeric or vector operands. */
     if (!is_num(t1) || !is_num(t2))
         return fail(c, "type mismatch: select without a type needs numeric operands, found %s and %s",
                     type_name(t2), type_name(t1));
@@ -570,26 +571,23 @@ static bool check_bulk_memory(body_checker *c) {
     }
 }
 
-static unsigned log2_bytes(unsigned bits) {
-    unsigned log = 0;
-    while ((8u << log) < bits) log++;
-    return log;
+/* The lane count a LANE<n> or MEMLANE<n> immediate must stay below, or 0. */
+static unsigned lane_limit(uint8_t imm) {
+    switch ((wasm_imm_kind)imm) {
+    case WASM_IMM_LANE16:
+    case WASM_IMM_MEMLANE16: return 16;
+    case WASM_IMM_LANE8:
+    case WASM_IMM_MEMLANE8: return 8;
+    case WASM_IMM_LANE4:
+    case WASM_IMM_MEMLANE4: return 4;
+    case WASM_IMM_LANE2:
+    case WASM_IMM_MEMLANE2: return 2;
+    default: return 0;
+    }
 }
 
-static unsigned valtype_bits(uint8_t t) { return (t == WASM_I64 || t == WASM_F64) ? 64 : 32; }
-
-/* log2 of a load's or store's access size in bytes, its natural alignment. The
- * width is in the name when it is narrower than the value ("i64.load16_s",
- * "i32.store8"); otherwise the whole value is accessed. */
-static unsigned natural_alignment(const wasm_opinfo *info) {
-    bool load = info->nresults == 1;
-    const char *dot = strchr(info->name, '.');
-    const char *p = dot ? dot + 1 + (load ? strlen("load") : strlen("store")) : "";
-    unsigned bits = 0;
-    while (*p >= '0' && *p <= '9') bits = bits * 10 + (unsigned)(*p++ - '0');
-    if (bits == 0) bits = valtype_bits(load ? info->result : info->params[1]);
-    return log2_bytes(bits);
-}
+static bool is_memlane_imm(uint8_t imm) { return imm >= WASM_IMM_MEMLANE16 && imm <= WASM_IMM_MEMLANE2; }
+static bool is_memory_imm(uint8_t imm) { return imm == WASM_IMM_MEMARG || is_memlane_imm(imm); }
 
 /* ------------------------------------------------------------------------
  * Instructions: numeric ones, described by the instruction table
@@ -597,9 +595,18 @@ static unsigned natural_alignment(const wasm_opinfo *info) {
 
 static bool check_numeric(body_checker *c) {
     const wasm_opinfo *info = &wasm_opinfos[c->in->op];
-    if (info->imm == WASM_IMM_MEMARG) {
+    unsigned lanes = lane_limit(info->imm);
+    if (lanes) {
+        uint8_t lane = is_memlane_imm(info->imm) ? c->in->imm.mem.lane : c->in->imm.lane;
+        if (lane >= lanes) return fail(c, "invalid lane index (%s: lane %u of %u)", info->name, lane, lanes);
+    }
+    if (info->imm == WASM_IMM_SHUFFLE)
+        for (unsigned i = 0; i < 16; i++)
+            if (c->in->imm.bytes[i] >= 32)
+                return fail(c, "invalid lane index (%s: lane %u of 32)", info->name, c->in->imm.bytes[i]);
+    if (is_memory_imm(info->imm)) {
         if (!need_memory(c)) return false;
-        unsigned natural = natural_alignment(info);
+        unsigned natural = wasm_op_access_log2(info);
         if (c->in->imm.mem.align > natural)
             return fail(c, "alignment must not be larger than natural (%s: 2**%u bytes, natural 2**%u)", info->name,
                         c->in->imm.mem.align, natural);
@@ -670,7 +677,8 @@ static bool check_instr(body_checker *c) {
     case WASM_OP_REF_FUNC: return check_ref(c);
     default: break;
     }
-    if (c->in->op < WASM_OP_COUNT_ && wasm_opinfos[c->in->op].numeric) return check_numeric(c);
+    if (c->in->op < WASM_OP_COUNT_ && (wasm_opinfos[c->in->op].numeric || wasm_opinfos[c->in->op].vector))
+        return check_numeric(c);
     return fail(c, "instruction %s is not supported", op_name(c));
 }
 

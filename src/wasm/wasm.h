@@ -15,7 +15,10 @@
  * Values cross this interface as 64-bit slots (wasm_slot): i32 in the low 32
  * bits (upper bits ignored on input, zero on output), i64 as is, f32/f64 as
  * their IEEE bit patterns, funcref as a wasm_func pointer (0 = null), externref
- * as an opaque 64-bit host value (0 = null).
+ * as an opaque 64-bit host value (0 = null). A v128 takes two consecutive
+ * slots: bytes 0-7 (little-endian) first, then bytes 8-15. Arrays of values
+ * (arguments, results, a host function's slots) are laid out back to back,
+ * so a v128 shifts every value after it by two slots, not one.
  */
 #ifndef ISORUN_WASM_H
 #define ISORUN_WASM_H
@@ -75,16 +78,27 @@ typedef enum wasm_imm_kind {
     WASM_IMM_TABLEINIT, /* pair.a = elem index, pair.b = table index */
     WASM_IMM_ELEM,      /* idx = elem index */
     WASM_IMM_TABLECOPY, /* pair.a = dst table, pair.b = src table */
+    WASM_IMM_V128,      /* bytes = the 16 bytes of the constant */
+    WASM_IMM_SHUFFLE,   /* bytes = 16 lane indices, each < 32 to validate */
+    WASM_IMM_LANE16,    /* lane: a lane index, < 16 to validate */
+    WASM_IMM_LANE8,
+    WASM_IMM_LANE4,
+    WASM_IMM_LANE2,
+    WASM_IMM_MEMLANE16, /* mem.align, mem.offset, then mem.lane < 16 */
+    WASM_IMM_MEMLANE8,
+    WASM_IMM_MEMLANE4,
+    WASM_IMM_MEMLANE2,
 } wasm_imm_kind;
 
 /* Static facts about each instruction, from opcodes.h. */
 typedef struct wasm_opinfo {
-    uint16_t code;       /* binary opcode (0xFC00|sub for prefixed ones) */
+    uint32_t code;       /* binary opcode (0xFC00|sub, 0xFD000|sub for prefixed ones) */
     uint8_t imm;         /* wasm_imm_kind */
     bool numeric;        /* KIND N in opcodes.h */
-    uint8_t nparams;     /* for numeric ops: operand count */
-    uint8_t nresults;    /* for numeric ops: 0 or 1 */
-    uint8_t params[2];   /* for numeric ops: operand types */
+    bool vector;         /* KIND V: a SIMD instruction */
+    uint8_t nparams;     /* for numeric and vector ops: operand count */
+    uint8_t nresults;    /* for numeric and vector ops: 0 or 1 */
+    uint8_t params[3];   /* for numeric and vector ops: operand types */
     uint8_t result;      /* for numeric ops with a result */
     const char *name;    /* text-format name */
 } wasm_opinfo;
@@ -105,6 +119,19 @@ typedef struct wasm_functype {
 } wasm_functype;
 
 static inline const uint8_t *wasm_functype_params(const wasm_functype *t) { return t->types; }
+
+/* Slots one value of type t takes: 2 for v128, 1 for every other type. */
+static inline uint32_t wasm_valtype_slots(uint8_t t) { return t == WASM_V128 ? 2u : 1u; }
+/* Slots n values of the given types take, back to back. */
+static inline uint32_t wasm_types_slots(const uint8_t *types, uint32_t n) {
+    uint32_t slots = 0;
+    for (uint32_t i = 0; i < n; i++) slots += wasm_valtype_slots(types[i]);
+    return slots;
+}
+static inline uint32_t wasm_functype_param_slots(const wasm_functype *t) { return wasm_types_slots(t->types, t->nparams); }
+static inline uint32_t wasm_functype_result_slots(const wasm_functype *t) {
+    return wasm_types_slots(t->types + t->nparams, t->nresults);
+}
 static inline const uint8_t *wasm_functype_results(const wasm_functype *t) { return t->types + t->nparams; }
 bool wasm_functype_equal(const wasm_functype *a, const wasm_functype *b);
 
@@ -196,6 +223,9 @@ isorun_error *wasm_module_load_native(const char *path, wasm_module **out);
 const char *wasm_module_native_path(const wasm_module *m);
 /* Whether instances of m run natively. */
 bool wasm_module_is_native(const wasm_module *m);
+/* True when m has any v128 value or SIMD instruction (the native tier does
+ * not translate those yet). */
+bool wasm_module_uses_simd(const wasm_module *m);
 
 /* The declared limits of memory / table `index` (imports first), or NULL. */
 const wasm_limits *wasm_module_memory_limits(const wasm_module *m, uint32_t index);
@@ -289,9 +319,9 @@ typedef struct wasm_call_ctx {
     wasm_instance *caller; /* the instance whose code made the call; NULL when the host calls directly */
 } wasm_call_ctx;
 
-/* A host function: reads its nparams arguments from slots[0..nparams) and
- * writes its nresults results to slots[0..nresults) (the array has room for
- * max(nparams, nresults)). Returns NULL, or an error that traps the caller
+/* A host function: reads its arguments from slots[0..param slots) and writes
+ * its results to slots[0..result slots) (the array has room for both; see
+ * wasm_functype_param_slots). Returns NULL, or an error that traps the caller
  * (an ISORUN_ERR_TRAP error keeps its trap code; any other error becomes
  * ISORUN_TRAP_HOST carrying the error's code and message; ISORUN_ERR_EXIT
  * unwinds all wasm frames and is returned by wasm_call as is). */
@@ -329,6 +359,10 @@ int64_t wasm_table_grow(wasm_store *s, wasm_table *t, uint32_t delta, wasm_slot 
 wasm_globaltype wasm_global_type(const wasm_global *g);
 wasm_slot wasm_global_get(const wasm_global *g);
 void wasm_global_set(wasm_global *g, wasm_slot v); /* host may set immutable ones too */
+/* The same for a global of any type: reads or writes its
+ * wasm_valtype_slots(type) slots (two for a v128 global). */
+void wasm_global_get_slots(const wasm_global *g, wasm_slot *out);
+void wasm_global_set_slots(wasm_global *g, const wasm_slot *v);
 
 /* ------------------------------------------------------------------------
  * Instances and calls
@@ -359,8 +393,8 @@ wasm_memory *wasm_instance_memory(const wasm_instance *inst);
  * invisible but for speed. Returns whether the instance now runs natively. */
 bool wasm_instance_tier_up(wasm_instance *inst);
 
-/* Calls f with args (f's nparams slots), writing its nresults slots to
- * results. Errors: ISORUN_ERR_TRAP with a trap code (the message names the
+/* Calls f with args (wasm_functype_param_slots slots), writing its results
+ * (wasm_functype_result_slots slots) to results. Errors: ISORUN_ERR_TRAP with a trap code (the message names the
  * function where the name is known), ISORUN_ERR_EXIT from a host function.
  * The store stays usable after a trap. Re-entrant from host functions. */
 isorun_error *wasm_call(wasm_store *s, wasm_func *f, const wasm_slot *args, wasm_slot *results);

@@ -87,9 +87,9 @@ static int check_invoke(const run_options *o, run_state *st) {
     for (uint32_t i = 0; i < t->nparams + t->nresults; i++) {
         isorun_kind k = i < t->nparams ? t->params[i] : t->results[i - t->nparams];
         if (k != ISORUN_I32 && k != ISORUN_I64 && k != ISORUN_F32 && k != ISORUN_F64)
-            return cli_error("%s has a parameter or result that is not i32, i64, f32 or f64: it cannot be invoked "
-                             "from the command line",
-                             o->invoke);
+            return cli_error("%s has a %s of type %s: only i32, i64, f32 and f64 can be written and printed on the "
+                             "command line",
+                             o->invoke, i < t->nparams ? "parameter" : "result", isorun_kind_name(k));
     }
     st->args = calloc(t->nparams ? t->nparams : 1, sizeof *st->args);
     if (!st->args) return cli_error("out of memory");
