@@ -1,7 +1,7 @@
 # aot.cmake — the native tier's build needs, included by the top-level
-# CMakeLists.txt: the texts of aot_abi.h and numeric.h embedded as C strings
-# (the generated C carries them, so the code the interpreter runs and the code
-# the C compiler builds share one description), the generator's identity,
+# CMakeLists.txt: the texts of aot_abi.h, numeric.h and simd.h embedded as C
+# strings (the generated C carries them, so the code the interpreter runs and
+# the code the C compiler builds share one description), the generator's identity,
 # and libdl for dlopen.
 set(ISORUN_AOT_TEXT_C ${CMAKE_BINARY_DIR}/generated/aot_text.c)
 # Everything the generated C depends on: the engine's sources and the public
@@ -18,6 +18,7 @@ add_custom_command(
           -DOUT=${ISORUN_AOT_TEXT_C}
           -DABI=${PROJECT_SOURCE_DIR}/src/wasm/aot_abi.h
           -DNUMERIC=${PROJECT_SOURCE_DIR}/src/wasm/numeric.h
+          -DSIMD=${PROJECT_SOURCE_DIR}/src/wasm/simd.h
           -DGENERATOR=${isorun_aot_generator_arg}
           -P ${PROJECT_SOURCE_DIR}/src/wasm/embed_text.cmake
   DEPENDS ${ISORUN_AOT_GENERATOR_INPUTS} ${PROJECT_SOURCE_DIR}/src/wasm/embed_text.cmake

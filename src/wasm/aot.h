@@ -12,9 +12,11 @@
 #include "aot_abi.h"
 #include "internal.h"
 
-/* The texts of aot_abi.h and numeric.h, embedded by the build (aot.cmake). */
+/* The texts of aot_abi.h, numeric.h and simd.h, embedded by the build
+ * (aot.cmake). */
 extern const char wasm_aot_abi_text[];
 extern const char wasm_aot_numeric_text[];
+extern const char wasm_aot_simd_text[];
 /* The SHA-256 of the engine sources the generated C depends on (aot.cmake). */
 extern const char wasm_aot_generator_id[];
 

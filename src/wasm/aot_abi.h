@@ -9,14 +9,17 @@
  *
  * A generated shared object exports one symbol, ISR_AOT_SYMBOL, of type
  * isr_aot_module_desc. Each defined function N of the module becomes
- *   - a typed C function f_N(ctx, fuel, depth, params...) returning an
- *     isr_aot_ret (its first result and the fuel left; several results are
- *     also written through a trailing uint64_t *out), called directly by
- *     other generated functions and by call_indirect's fast path;
- *   - an entry e_N(ctx, io) with arguments in io[0..nparams) and results
- *     written to io[0..nresults), for the engine.
+ *   - a typed C function f_N(ctx, fuel, depth, param slots...) returning
+ *     an isr_aot_ret (its result if it takes one slot, and the fuel left;
+ *     results taking more slots are written through a trailing uint64_t
+ *     *out instead), called directly by other generated functions and by
+ *     call_indirect's fast path;
+ *   - an entry e_N(ctx, io) with arguments in io[0..param slots) and results
+ *     written to io[0..result slots), for the engine.
  * Every value travels as a uint64_t slot, as in the interpreter (i32/f32 in
- * the low 32 bits, zero-extended; references as pointers).
+ * the low 32 bits, zero-extended; references as pointers), and a v128 as two
+ * (bytes 0-7, then 8-15): parameters, results and io arrays count slots, so
+ * f_N's results go through `out` whenever they take more than one slot.
  */
 #ifndef ISORUN_WASM_AOT_ABI_H
 #define ISORUN_WASM_AOT_ABI_H
@@ -25,14 +28,14 @@
 
 /* Bumped whenever anything below or the meaning of generated code changes:
  * cached objects built for another version are never loaded. */
-#define ISR_AOT_ABI_VERSION 3u
-#define ISR_AOT_SYMBOL isorun_aot_module_v3
+#define ISR_AOT_ABI_VERSION 4u
+#define ISR_AOT_SYMBOL isorun_aot_module_v4
 
 typedef struct isr_aot_ctx isr_aot_ctx;
 
 /* What f_N returns: two registers on x86-64 and AArch64. */
 typedef struct isr_aot_ret {
-    uint64_t v;   /* the first result, or 0 */
+    uint64_t v;   /* the result when it takes one slot, or 0 */
     int64_t fuel; /* fuel left */
 } isr_aot_ret;
 
@@ -50,9 +53,11 @@ typedef struct isr_aot_table {
     uint32_t size;
 } isr_aot_table;
 
-/* Leading member of wasm_global. */
+/* Leading members of wasm_global: a v128 global keeps bytes 0-7 in value
+ * and bytes 8-15 in value_hi. */
 typedef struct isr_aot_global {
     uint64_t value;
+    uint64_t value_hi;
 } isr_aot_global;
 
 /* Leading members of wasm_func: a function defined by natively compiled code

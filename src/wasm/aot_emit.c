@@ -6,8 +6,15 @@
  * fused comparisons, so each instruction becomes one C statement over local
  * variables s0..sN (one per frame slot) and each branch a goto. The C compiler
  * then keeps the slots in registers. Numeric semantics come from numeric.h, the
- * same lists the interpreter expands, and fuel is charged at the same points
- * with the same costs, so both tiers trap identically.
+ * same lists the interpreter expands, vector semantics from simd.h's
+ * simd_<NAME> functions, called with the operands the interpreter passes them,
+ * and fuel is charged at the same points with the same costs, so both tiers
+ * trap identically.
+ *
+ * A v128 takes two adjacent slots, as in the interpreter: the value at slot N
+ * is the pair sN (bytes 0-7), sN+1 (bytes 8-15). Signatures count slots too:
+ * a v128 parameter is two uint64_t C parameters, a v128 result two result
+ * slots (so it travels through the out array, like several results).
  *
  * Generated code must be free of undefined behaviour for every input: all
  * arithmetic is unsigned or goes through numeric.h's helpers, every memory
@@ -87,7 +94,8 @@ static bool build_handler_map(emitter *e) {
      * code, so either name translates the same. */
     size_t n = 0;
     for (unsigned op = 0; op < WASM_IOP_COUNT_; op++)
-        if (op >= WASM_OP_COUNT_ || wasm_opinfos[op].numeric) e->handlers[n++] = (handler_entry){table[op], (uint16_t)op};
+        if (op >= WASM_OP_COUNT_ || wasm_opinfos[op].numeric || wasm_opinfos[op].vector)
+            e->handlers[n++] = (handler_entry){table[op], (uint16_t)op};
     e->nhandlers = n;
     qsort(e->handlers, e->nhandlers, sizeof *e->handlers, cmp_handler);
     return true;
@@ -113,11 +121,92 @@ static bool is_fused_branch(int op) {
     }
 }
 
+/* The shapes of vector instructions: how their cells are laid out (iops.h)
+ * and how simd_<NAME> takes its operands, as in interp.c's VEC_* bodies. */
+typedef enum vec_shape {
+    VEC_NOT = 0, /* not a vector instruction */
+    VEC_UNARY,   /* [h][dst,a]             v = f(v) */
+    VEC_BINARY,  /* [h][dst,a][b,-]        v = f(v, v) */
+    VEC_TERNARY, /* [h][dst,a][b,c]        v = f(v, v, v) */
+    VEC_TEST,    /* [h][dst,a]             i32 = f(v) */
+    VEC_SHIFT,   /* [h][dst,a][n,-]        v = f(v, i32) */
+    VEC_SPLAT,   /* [h][dst,x]             v = f(slot) */
+    VEC_EXTRACT, /* [h][dst,a][lane,-]     slot = f(v, lane) */
+    VEC_REPLACE, /* [h][dst,a][x,lane]     v = f(v, lane, slot) */
+    VEC_LOAD,    /* [h][dst,addr][offset,size] */
+    VEC_STORE,   /* [h][addr,value][offset,size] */
+    VEC_LOAD_LANE,  /* [h][dst,addr][offset,vec][lane,size] */
+    VEC_STORE_LANE, /* [h][addr,vec][offset,-][lane,size] */
+    VEC_SHUFFLE, /* [h][dst,a][b,-][lanes 0-7][lanes 8-15] */
+    VEC_CONST,   /* [h][dst,-][bytes 0-7][bytes 8-15] */
+} vec_shape;
+
+/* (IMM, SIG) of opcodes_simd.h -> shape */
+#define VEC_SHAPE_NONE_v_v VEC_UNARY
+#define VEC_SHAPE_NONE_vv_v VEC_BINARY
+#define VEC_SHAPE_NONE_vvv_v VEC_TERNARY
+#define VEC_SHAPE_NONE_v_i VEC_TEST
+#define VEC_SHAPE_NONE_vi_v VEC_SHIFT
+#define VEC_SHAPE_NONE_i_v VEC_SPLAT
+#define VEC_SHAPE_NONE_l_v VEC_SPLAT
+#define VEC_SHAPE_NONE_f_v VEC_SPLAT
+#define VEC_SHAPE_NONE_d_v VEC_SPLAT
+#define VEC_SHAPE_LANE16_v_i VEC_EXTRACT
+#define VEC_SHAPE_LANE16_vi_v VEC_REPLACE
+#define VEC_SHAPE_LANE8_v_i VEC_EXTRACT
+#define VEC_SHAPE_LANE8_vi_v VEC_REPLACE
+#define VEC_SHAPE_LANE4_v_i VEC_EXTRACT
+#define VEC_SHAPE_LANE4_vi_v VEC_REPLACE
+#define VEC_SHAPE_LANE4_v_f VEC_EXTRACT
+#define VEC_SHAPE_LANE4_vf_v VEC_REPLACE
+#define VEC_SHAPE_LANE2_v_l VEC_EXTRACT
+#define VEC_SHAPE_LANE2_vl_v VEC_REPLACE
+#define VEC_SHAPE_LANE2_v_d VEC_EXTRACT
+#define VEC_SHAPE_LANE2_vd_v VEC_REPLACE
+#define VEC_SHAPE_MEMARG_i_v VEC_LOAD
+#define VEC_SHAPE_MEMARG_iv_ VEC_STORE
+#define VEC_SHAPE_MEMLANE16_iv_v VEC_LOAD_LANE
+#define VEC_SHAPE_MEMLANE8_iv_v VEC_LOAD_LANE
+#define VEC_SHAPE_MEMLANE4_iv_v VEC_LOAD_LANE
+#define VEC_SHAPE_MEMLANE2_iv_v VEC_LOAD_LANE
+#define VEC_SHAPE_MEMLANE16_iv_ VEC_STORE_LANE
+#define VEC_SHAPE_MEMLANE8_iv_ VEC_STORE_LANE
+#define VEC_SHAPE_MEMLANE4_iv_ VEC_STORE_LANE
+#define VEC_SHAPE_MEMLANE2_iv_ VEC_STORE_LANE
+#define VEC_SHAPE_SHUFFLE_vv_v VEC_SHUFFLE
+#define VEC_SHAPE_V128__v VEC_CONST
+
+typedef struct vec_text {
+    uint8_t shape;    /* vec_shape */
+    const char *name; /* NAME: the semantics are simd_NAME */
+} vec_text;
+
+static const vec_text vec_texts[WASM_OP_COUNT_] = {
+#define X_VEC(name, code, text, imm, sig, kind) [WASM_OP_##name] = {VEC_SHAPE_##imm##_##sig, #name},
+    WASM_OPS_FD(X_VEC)
+#undef X_VEC
+};
+
+static vec_shape vec_shape_of(int op) {
+    return op >= 0 && op < WASM_OP_COUNT_ ? (vec_shape)vec_texts[op].shape : VEC_NOT;
+}
+
 /* Cells taken by the instruction at c (layouts in iops.h); 0 if unknown. */
 static size_t instr_cells(int op, const wasm_cell *c) {
     if (op < 0) return 0;
     if (op < WASM_OP_COUNT_) {
         const wasm_opinfo *info = &wasm_opinfos[op];
+        switch (vec_shape_of(op)) {
+        case VEC_NOT: break;
+        case VEC_UNARY:
+        case VEC_TEST:
+        case VEC_SPLAT: return 2;
+        case VEC_LOAD_LANE:
+        case VEC_STORE_LANE:
+        case VEC_CONST: return 4;
+        case VEC_SHUFFLE: return 5;
+        default: return 3;
+        }
         if (!info->numeric) return 0;
         if (info->imm == WASM_IMM_MEMARG) return 3;
         return info->nparams == 1 ? 2 : 3;
@@ -127,10 +216,13 @@ static size_t instr_cells(int op, const wasm_cell *c) {
     case WASM_IOP_RETURN:
     case WASM_IOP_UNREACHABLE: return 1;
     case WASM_IOP_COPY:
+    case WASM_IOP_COPY_V128:
     case WASM_IOP_BR:
     case WASM_IOP_CALL:
     case WASM_IOP_GLOBAL_GET:
     case WASM_IOP_GLOBAL_SET:
+    case WASM_IOP_GLOBAL_GET_V128:
+    case WASM_IOP_GLOBAL_SET_V128:
     case WASM_IOP_MEMORY_SIZE:
     case WASM_IOP_MEMORY_GROW:
     case WASM_IOP_DATA_DROP:
@@ -144,6 +236,7 @@ static size_t instr_cells(int op, const wasm_cell *c) {
     case WASM_IOP_BR_UNLESS:
     case WASM_IOP_CALL_INDIRECT:
     case WASM_IOP_SELECT:
+    case WASM_IOP_SELECT_V128:
     case WASM_IOP_MEMORY_FILL:
     case WASM_IOP_MEMORY_COPY:
     case WASM_IOP_MEMORY_INIT:
@@ -165,22 +258,27 @@ static size_t target_of(const wasm_cell *cells, size_t at) { return (size_t)((in
  * Signatures
  * ------------------------------------------------------------------------ */
 
-/* Every f_N returns its first result (if any) and the remaining fuel, in two
- * registers; several results go through an out array. Fuel and the frame
- * depth travel as arguments, so a call touches no memory for them. */
+/* Every f_N returns its result (if it takes one slot) and the remaining
+ * fuel, in two registers; results taking more slots (several values, or a
+ * v128) go through an out array. Fuel and the frame depth travel as
+ * arguments, so a call touches no memory for them. Parameters and results
+ * are counted in slots: a v128 is two. */
 static const char *ret_type(const wasm_functype *ft) { return "isr_aot_ret"; }
+
+static uint32_t param_slots(const wasm_functype *ft) { return wasm_functype_param_slots(ft); }
+static uint32_t result_slots(const wasm_functype *ft) { return wasm_functype_result_slots(ft); }
 
 /* The parameter list of f_N: "isr_aot_ctx *ctx, int64_t fuel_, uint32_t
  * depth_, uint64_t s0, ..." */
 static void emit_params(emitter *e, const wasm_functype *ft, bool names) {
     P(e, names ? "isr_aot_ctx *ctx, int64_t fuel_, uint32_t depth_" : "isr_aot_ctx *, int64_t, uint32_t");
-    for (uint32_t i = 0; i < ft->nparams; i++) {
+    for (uint32_t i = 0, n = param_slots(ft); i < n; i++) {
         if (names)
             P(e, ", uint64_t s%u", i);
         else
             P(e, ", uint64_t");
     }
-    if (ft->nresults > 1) P(e, names ? ", uint64_t *out_" : ", uint64_t *");
+    if (result_slots(ft) > 1) P(e, names ? ", uint64_t *out_" : ", uint64_t *");
 }
 
 static void emit_prototype(emitter *e, uint32_t func_index, bool names) {
@@ -192,17 +290,18 @@ static void emit_prototype(emitter *e, uint32_t func_index, bool names) {
     P(e, ")");
 }
 
-/* A call with arguments in slots base..base+nparams and results written back
- * to base..base+nresults, through `callee` (a C expression naming the typed
- * function). */
+/* A call with arguments in the param slots from base on and results written
+ * back to the result slots from base on, through `callee` (a C expression
+ * naming the typed function). */
 static void emit_typed_call(emitter *e, const wasm_functype *ft, const char *callee, uint32_t base) {
+    const uint32_t np = param_slots(ft), nr = result_slots(ft);
     P(e, "{ ");
-    if (ft->nresults > 1) P(e, "uint64_t o_[%u]; ", ft->nresults);
+    if (nr > 1) P(e, "uint64_t o_[%u]; ", nr);
     P(e, "isr_aot_ret r_ = %s(ctx, fuel_, depth_", callee);
-    for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", s%u", base + i);
-    P(e, "%s); fuel_ = r_.fuel;", ft->nresults > 1 ? ", o_" : "");
-    if (ft->nresults == 1) P(e, " s%u = r_.v;", base);
-    for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, " s%u = o_[%u];", base + i, i);
+    for (uint32_t i = 0; i < np; i++) P(e, ", s%u", base + i);
+    P(e, "%s); fuel_ = r_.fuel;", nr > 1 ? ", o_" : "");
+    if (nr == 1) P(e, " s%u = r_.v;", base);
+    for (uint32_t i = 0; nr > 1 && i < nr; i++) P(e, " s%u = o_[%u];", base + i, i);
     P(e, " }");
 }
 
@@ -211,16 +310,16 @@ static void emit_typed_call(emitter *e, const wasm_functype *ft, const char *cal
 static void emit_io_call(emitter *e, const wasm_functype *ft, uint32_t base, const char *call_fmt, ...)
     ISR_PRINTF(4, 5);
 static void emit_io_call(emitter *e, const wasm_functype *ft, uint32_t base, const char *call_fmt, ...) {
-    uint32_t width = ft->nparams > ft->nresults ? ft->nparams : ft->nresults;
+    const uint32_t np = param_slots(ft), nr = result_slots(ft), width = np > nr ? np : nr;
     P(e, "{ uint64_t io_[%u];", width ? width : 1);
-    for (uint32_t i = 0; i < ft->nparams; i++) P(e, " io_[%u] = s%u;", i, base + i);
+    for (uint32_t i = 0; i < np; i++) P(e, " io_[%u] = s%u;", i, base + i);
     char call[256];
     va_list ap;
     va_start(ap, call_fmt);
     vsnprintf(call, sizeof call, call_fmt, ap);
     va_end(ap);
     P(e, " %s", call);
-    for (uint32_t i = 0; i < ft->nresults; i++) P(e, " s%u = io_[%u];", base + i, i);
+    for (uint32_t i = 0; i < nr; i++) P(e, " s%u = io_[%u];", base + i, i);
     P(e, " }");
 }
 
@@ -333,6 +432,67 @@ static bool emit_numeric(emitter *e, int op, const wasm_cell *c) {
     return emit_divrem(e, op, c);
 }
 
+/* A v128 operand at slot n, as a C expression. */
+#define V128_FMT "(wasm_v128){s%u, s%u}"
+#define V128_ARG(n) (n), (n) + 1u
+
+/* Vector instructions: simd_<NAME> called as interp.c's VEC_* bodies call it;
+ * a v128 result goes to its two slots after every operand has been read (a
+ * result may overlap an operand). Memory accesses are bounds-checked as the
+ * interpreter checks them, with the access size from the cells. */
+static bool emit_vector(emitter *e, int op, const wasm_cell *c) {
+    const vec_text *t = &vec_texts[op];
+    const char *name = t->name;
+    switch ((vec_shape)t->shape) {
+    case VEC_NOT: return false;
+    case VEC_UNARY: P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ");", name, V128_ARG(B1)); break;
+    case VEC_BINARY:
+        P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ", " V128_FMT ");", name, V128_ARG(B1), V128_ARG(A2));
+        break;
+    case VEC_TERNARY:
+        P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ", " V128_FMT ", " V128_FMT ");", name, V128_ARG(B1), V128_ARG(A2),
+          V128_ARG(B2));
+        break;
+    case VEC_TEST: P(e, "s%u = simd_%s(" V128_FMT ");", A1, name, V128_ARG(B1)); return true;
+    case VEC_SHIFT: P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ", U32(s%u));", name, V128_ARG(B1), A2); break;
+    case VEC_SPLAT: P(e, "{ wasm_v128 r_ = simd_%s(s%u);", name, B1); break;
+    case VEC_EXTRACT: P(e, "s%u = simd_%s(" V128_FMT ", %uu);", A1, name, V128_ARG(B1), A2); return true;
+    case VEC_REPLACE:
+        P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ", %uu, s%u);", name, V128_ARG(B1), B2, A2);
+        break;
+    case VEC_LOAD:
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); wasm_v128 r_ = simd_%s(mem + ea);",
+          B1, A2, B2, name);
+        break;
+    case VEC_STORE:
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); simd_%s(mem + ea, " V128_FMT "); }",
+          A1, A2, B2, name, V128_ARG(B1));
+        return true;
+    case VEC_LOAD_LANE:
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); wasm_v128 r_ = simd_%s(mem + ea, " V128_FMT ", %uu);",
+          B1, A2, c[3].p.b, name, V128_ARG(B2), c[3].p.a);
+        break;
+    case VEC_STORE_LANE:
+        P(e, "{ uint64_t ea = (uint64_t)U32(s%u) + %uu; if (ISR_UNLIKELY(ea + %u > memsize)) "
+             "TRAP(ISORUN_TRAP_MEMORY_OOB); simd_%s(mem + ea, " V128_FMT ", %uu); }",
+          A1, A2, c[3].p.b, name, V128_ARG(B1), c[3].p.a);
+        return true;
+    case VEC_SHUFFLE:
+        P(e, "{ wasm_v128 r_ = simd_%s(" V128_FMT ", " V128_FMT ", (wasm_v128){0x%llxull, 0x%llxull});", name,
+          V128_ARG(B1), V128_ARG(A2), (unsigned long long)c[3].u64, (unsigned long long)c[4].u64);
+        break;
+    case VEC_CONST:
+        P(e, "s%u = 0x%llxull; s%u = 0x%llxull;", A1, (unsigned long long)c[2].u64, A1 + 1u,
+          (unsigned long long)c[3].u64);
+        return true;
+    }
+    P(e, " s%u = r_.lo; s%u = r_.hi; }", A1, A1 + 1u);
+    return true;
+}
+
 /* A branch to the instruction at cell `target`; backward ones charge fuel
  * and poll the interrupt flag first, as the interpreter does. */
 static void emit_goto(emitter *e, size_t target, bool charge, uint32_t cost) {
@@ -364,13 +524,14 @@ static void emit_call_indirect(emitter *e, uint32_t type_index, uint32_t table, 
     /* The callee's typed C signature, from its wasm type. */
     char callee[512];
     int n = snprintf(callee, sizeof callee, "((%s (*)(isr_aot_ctx *, int64_t, uint32_t", ret_type(ft));
-    for (uint32_t i = 0; i < ft->nparams && n > 0 && (size_t)n < sizeof callee - 32; i++)
+    for (uint32_t i = 0, np = param_slots(ft); i < np && n > 0 && (size_t)n < sizeof callee - 32; i++)
         n += snprintf(callee + n, sizeof callee - (size_t)n, ", uint64_t");
     if (n < 0 || (size_t)n >= sizeof callee - 32) {
         /* very long signatures take the general path only */
         P(e, "} { ");
     } else {
-        snprintf(callee + n, sizeof callee - (size_t)n, "%s))fr_->native)", ft->nresults > 1 ? ", uint64_t *" : "");
+        snprintf(callee + n, sizeof callee - (size_t)n, "%s))fr_->native)",
+                 result_slots(ft) > 1 ? ", uint64_t *" : "");
         emit_typed_call(e, ft, callee, base);
         P(e, " } else { ");
     }
@@ -405,10 +566,13 @@ static bool emit_fused(emitter *e, int op, const wasm_cell *c, size_t at) {
  * produces (then the module cannot be translated). */
 static bool emit_instr(emitter *e, const wasm_code *code, int op, size_t at) {
     const wasm_cell *cells = code->cells, *c = &cells[at];
-    if (op < WASM_OP_COUNT_) return emit_numeric(e, op, c);
+    if (op < WASM_OP_COUNT_) return vec_shape_of(op) != VEC_NOT ? emit_vector(e, op, c) : emit_numeric(e, op, c);
     if (is_fused_branch(op)) return emit_fused(e, op, c, at);
     switch (op) {
     case WASM_IOP_COPY: P(e, "s%u = s%u;", A1, B1); break;
+    case WASM_IOP_COPY_V128: /* the two pairs may overlap by a slot */
+        P(e, "{ uint64_t lo_ = s%u, hi_ = s%u; s%u = lo_; s%u = hi_; }", B1, B1 + 1u, A1, A1 + 1u);
+        break;
     case WASM_IOP_BR: emit_goto(e, target_of(cells, at + 1), false, 0); break;
     case WASM_IOP_BR_BACK: emit_goto(e, target_of(cells, at + 1), true, A2); break;
     case WASM_IOP_BR_IF:
@@ -434,8 +598,18 @@ static bool emit_instr(emitter *e, const wasm_code *code, int op, size_t at) {
     case WASM_IOP_CALL: emit_call(e, A1, B1); break;
     case WASM_IOP_CALL_INDIRECT: emit_call_indirect(e, A1, B1, A2, B2); break;
     case WASM_IOP_SELECT: P(e, "s%u = U32(s%u) ? s%u : s%u;", A1, B1, A2, B2); break;
+    case WASM_IOP_SELECT_V128:
+        P(e, "{ uint64_t lo_ = U32(s%u) ? s%u : s%u, hi_ = U32(s%u) ? s%u : s%u; s%u = lo_; s%u = hi_; }", B1, A2, B2,
+          B1, A2 + 1u, B2 + 1u, A1, A1 + 1u);
+        break;
     case WASM_IOP_GLOBAL_GET: P(e, "s%u = ctx->globals[%u]->value;", A1, B1); break;
     case WASM_IOP_GLOBAL_SET: P(e, "ctx->globals[%u]->value = s%u;", B1, A1); break;
+    case WASM_IOP_GLOBAL_GET_V128:
+        P(e, "{ const isr_aot_global *g_ = ctx->globals[%u]; s%u = g_->value; s%u = g_->value_hi; }", B1, A1, A1 + 1u);
+        break;
+    case WASM_IOP_GLOBAL_SET_V128:
+        P(e, "{ isr_aot_global *g_ = ctx->globals[%u]; g_->value = s%u; g_->value_hi = s%u; }", B1, A1, A1 + 1u);
+        break;
     case WASM_IOP_MEMORY_SIZE: P(e, "s%u = ctx->memory->pages;", A1); break;
     case WASM_IOP_MEMORY_GROW:
         P(e, "OUT(); s%u = ctx->api->memory_grow(ctx, U32(s%u), fidx_);", A1, B1);
@@ -559,18 +733,38 @@ static isorun_error *emit_function(emitter *e, uint32_t def) {
     free(target);
     if (!ok) return isr_error(ISORUN_ERR_NATIVE, "native code: function %u: untranslatable instruction", fidx);
 
+    const uint32_t np = param_slots(ft), nr = result_slots(ft);
     P(e, "ret_:\n");
-    for (uint32_t i = 0; ft->nresults > 1 && i < ft->nresults; i++) P(e, "    out_[%u] = s%u;\n", i, i);
-    P(e, "    return (isr_aot_ret){%s, fuel_};\n}\n\n", ft->nresults == 1 ? "s0" : "0");
+    for (uint32_t i = 0; nr > 1 && i < nr; i++) P(e, "    out_[%u] = s%u;\n", i, i);
+    P(e, "    return (isr_aot_ret){%s, fuel_};\n}\n\n", nr == 1 ? "s0" : "0");
     /* The uniform entry for the engine. */
     P(e, "void e_%u(isr_aot_ctx *ctx, uint64_t *io) { isr_aot_ret r_ = f_%u(ctx, ctx->fuel, ctx->depth", fidx,
       fidx);
-    for (uint32_t i = 0; i < ft->nparams; i++) P(e, ", io[%u]", i);
-    P(e, "%s); ctx->fuel = r_.fuel;%s }\n\n", ft->nresults > 1 ? ", io" : "", ft->nresults == 1 ? " io[0] = r_.v;" : "");
+    for (uint32_t i = 0; i < np; i++) P(e, ", io[%u]", i);
+    P(e, "%s); ctx->fuel = r_.fuel;%s }\n\n", nr > 1 ? ", io" : "", nr == 1 ? " io[0] = r_.v;" : "");
     return NULL;
 }
 
-static void emit_prelude(emitter *e) {
+/* Whether any function of the chunk has a vector instruction: only then does
+ * the chunk carry simd.h's text, which would otherwise lengthen every C
+ * compile for nothing. */
+static bool chunk_uses_vectors(const emitter *e, size_t chunk, const uint32_t *chunk_of) {
+    const wasm_module *m = e->m;
+    for (uint32_t d = 0; d < m->nfuncs - m->nfunc_imports; d++) {
+        if (chunk_of[d] != chunk) continue;
+        const wasm_code *code = &m->func_defs[d].code;
+        for (size_t at = 0; at < code->ncells;) {
+            int op = op_of(e, code->cells[at].handler);
+            if (vec_shape_of(op) != VEC_NOT) return true;
+            size_t len = instr_cells(op, &code->cells[at]);
+            if (!len) break; /* emit_function reports it */
+            at += len;
+        }
+    }
+    return false;
+}
+
+static void emit_prelude(emitter *e, bool vectors) {
     P(e, "/* Generated by isorun from a WebAssembly module: its functions as C. Do not edit. */\n");
     P(e, "#define WASM_NUMERIC_FREESTANDING 1\n");
     static const char *const builtins[] = {"memcpy", "memset", "memmove", "ceilf", "floorf", "truncf", "nearbyintf",
@@ -578,6 +772,7 @@ static void emit_prelude(emitter *e) {
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
         P(e, "#define %s __builtin_%s\n", builtins[i], builtins[i]);
     P(e, "%s\n%s\n", wasm_aot_abi_text, wasm_aot_numeric_text);
+    if (vectors) P(e, "%s\n", wasm_aot_simd_text); /* uses numeric.h's helpers: after it */
 #define X_TRAP(name, msg) P(e, "#define ISORUN_TRAP_%s %d\n", #name, (int)ISORUN_TRAP_##name);
     ISORUN_TRAP_LIST(X_TRAP)
 #undef X_TRAP
@@ -656,7 +851,7 @@ static isorun_error *emit_chunk(emitter *e, size_t chunk, const uint32_t *chunk_
     const wasm_module *m = e->m;
     uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     isorun_error *err = NULL;
-    emit_prelude(e);
+    emit_prelude(e, chunk_uses_vectors(e, chunk, chunk_of));
     for (uint32_t i = 0; i < ndefs; i++) {
         emit_prototype(e, m->nfunc_imports + i, false);
         P(e, ";\nvoid e_%u(isr_aot_ctx *, uint64_t *);\n", m->nfunc_imports + i);

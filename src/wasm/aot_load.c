@@ -148,9 +148,6 @@ void wasm_aot_unload(wasm_aot_code *code) {
 isorun_error *wasm_module_compile_native(wasm_module *m, const wasm_native_options *opts) {
     if (!m) return isr_error(ISORUN_ERR_ARGUMENT, "wasm_module_compile_native: no module");
     if (m->aot) return NULL;
-    if (wasm_module_uses_simd(m))
-        return isr_error(ISORUN_ERR_NATIVE, "the native tier does not translate SIMD (v128) code yet; "
-                                            "run the module interpreted");
     wasm_native_options defaults = {0};
     char *path = NULL;
     isorun_error *err = wasm_aot_build(m, opts ? opts : &defaults, &path);

@@ -26,7 +26,8 @@ _Static_assert(offsetof(wasm_memory, data) == offsetof(isr_aot_memory, data) &&
 _Static_assert(offsetof(wasm_table, elems) == offsetof(isr_aot_table, elems) &&
                    offsetof(wasm_table, size) == offsetof(isr_aot_table, size),
                "wasm_table must start like isr_aot_table");
-_Static_assert(offsetof(wasm_global, value) == offsetof(isr_aot_global, value),
+_Static_assert(offsetof(wasm_global, value) == offsetof(isr_aot_global, value) &&
+                   offsetof(wasm_global, value_hi) == offsetof(isr_aot_global, value_hi),
                "wasm_global must start like isr_aot_global");
 _Static_assert(offsetof(wasm_func, native) == offsetof(isr_aot_func, native) &&
                    offsetof(wasm_func, native_ctx) == offsetof(isr_aot_func, ctx) &&

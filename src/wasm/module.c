@@ -77,31 +77,3 @@ const wasm_functype *wasm_module_func_type(const wasm_module *m, uint32_t func_i
 const char *wasm_module_func_name(const wasm_module *m, uint32_t func_index) {
     return m->func_names && func_index < m->nfuncs ? m->func_names[func_index] : NULL;
 }
-
-static bool has_v128(const uint8_t *types, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (types[i] == WASM_V128) return true;
-    return false;
-}
-
-bool wasm_module_uses_simd(const wasm_module *m) {
-    for (uint32_t i = 0; i < m->ntypes; i++)
-        if (has_v128(m->types[i].types, (size_t)m->types[i].nparams + m->types[i].nresults)) return true;
-    for (uint32_t i = 0; i < m->nglobals; i++)
-        if (m->globals[i].type == WASM_V128) return true;
-    for (uint32_t f = 0; f < m->nfuncs - m->nfunc_imports; f++) {
-        const wasm_func_def *fd = &m->func_defs[f];
-        if (has_v128(fd->local_types, fd->nlocals)) return true;
-        wasm_reader r;
-        wasm_reader_init(&r, m->bytes, fd->body, fd->body_end);
-        wasm_instr in;
-        while (r.p < r.end && wasm_read_instr(&r, &in)) {
-            if (wasm_opinfos[in.op].vector) return true;
-            if ((in.op == WASM_OP_BLOCK || in.op == WASM_OP_LOOP || in.op == WASM_OP_IF) &&
-                in.imm.block.kind == WASM_BT_VAL && in.imm.block.val == WASM_V128)
-                return true;
-            if (in.op == WASM_OP_SELECT_T && in.imm.select_t.type == WASM_V128) return true;
-        }
-    }
-    return false;
-}

@@ -223,9 +223,6 @@ isorun_error *wasm_module_load_native(const char *path, wasm_module **out);
 const char *wasm_module_native_path(const wasm_module *m);
 /* Whether instances of m run natively. */
 bool wasm_module_is_native(const wasm_module *m);
-/* True when m has any v128 value or SIMD instruction (the native tier does
- * not translate those yet). */
-bool wasm_module_uses_simd(const wasm_module *m);
 
 /* The declared limits of memory / table `index` (imports first), or NULL. */
 const wasm_limits *wasm_module_memory_limits(const wasm_module *m, uint32_t index);
