@@ -42,11 +42,12 @@ static void report(const char *stage, const isorun_error *err) {
         fprintf(stderr, "  %s: ok\n", stage);
 }
 
-/* A host function standing in for any imported one: every result is zero. */
+/* A host function standing in for any imported one: every result is zero
+ * (every slot: a v128 takes two). */
 static isorun_error *return_zeros(wasm_call_ctx *ctx, void *env, wasm_slot *slots) {
     (void)ctx;
     const wasm_functype *type = env;
-    for (uint32_t i = 0; i < type->nresults; i++) slots[i] = 0;
+    for (uint32_t i = 0; i < wasm_functype_result_slots(type); i++) slots[i] = 0;
     return NULL;
 }
 
@@ -88,8 +89,9 @@ static void call_exports(wasm_store *store, wasm_module *module, wasm_instance *
         wasm_extern ext;
         if (!wasm_instance_export(instance, export->name, &ext) || ext.kind != WASM_EXTERN_FUNC) continue;
         const wasm_functype *type = wasm_func_type(ext.u.func);
-        wasm_slot *args = calloc(type->nparams ? type->nparams : 1, sizeof *args);
-        wasm_slot *results = calloc(type->nresults ? type->nresults : 1, sizeof *results);
+        uint32_t nargs = wasm_functype_param_slots(type), nresults = wasm_functype_result_slots(type);
+        wasm_slot *args = calloc(nargs ? nargs : 1, sizeof *args);
+        wasm_slot *results = calloc(nresults ? nresults : 1, sizeof *results);
         if (args && results) {
             wasm_store_set_fuel(store, true, FUZZ_FUEL_PER_CALL);
             isorun_error *err = wasm_call(store, ext.u.func, args, results);
