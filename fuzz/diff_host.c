@@ -15,19 +15,48 @@ struct diff_host {
     wasm_func *funcs[GEN_HOST_COUNT_];
     wasm_memory *mem;
     wasm_table *table;
-    wasm_global *g_i32, *g_i64;
+    wasm_global *g_i32, *g_i64, *g_v128;
 };
 
+
+static bool f32_nan(uint32_t bits) { return (bits & 0x7F800000u) == 0x7F800000u && (bits & 0x007FFFFFu); }
+static bool f64_nan(uint64_t bits) {
+    return (bits & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (bits & 0x000FFFFFFFFFFFFFull);
+}
+/* The quiet bits (the payload's highest). */
+enum { F32_QUIET = 0x00400000u };
+#define F64_QUIET 0x0008000000000000ull
+
 wasm_slot diff_canonical(uint8_t type, wasm_slot v) {
-    if (type == WASM_F32) {
-        uint32_t bits = (uint32_t)v;
-        return (bits & 0x7F800000u) == 0x7F800000u && (bits & 0x007FFFFFu) ? 0x7FC00000u : bits;
-    }
-    if (type == WASM_F64)
-        return (v & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (v & 0x000FFFFFFFFFFFFFull)
-                   ? 0x7FF8000000000000ull
-                   : v;
+    if (type == WASM_F32 && f32_nan((uint32_t)v)) return (v & F32_QUIET) ? 0x7FC00000u : 0x7FA00000u;
+    if (type == WASM_F64 && f64_nan(v)) return (v & F64_QUIET) ? 0x7FF8000000000000ull : 0x7FF4000000000000ull;
     return v;
+}
+
+/* Two f32 lanes, or two f64 halves, that are NaNs of the same kind. */
+static bool same_f32_nan(uint32_t x, uint32_t y) { return f32_nan(x) && f32_nan(y) && ((x ^ y) & F32_QUIET) == 0; }
+static bool same_f64_nan(uint64_t x, uint64_t y) { return f64_nan(x) && f64_nan(y) && ((x ^ y) & F64_QUIET) == 0; }
+
+bool diff_same_v128(const wasm_slot a[2], const wasm_slot b[2]) {
+    for (int h = 0; h < 2; h++) {
+        if (a[h] == b[h] || same_f64_nan(a[h], b[h])) continue;
+        for (int lane = 0; lane < 2; lane++) {
+            uint32_t x = (uint32_t)(a[h] >> (32 * lane)), y = (uint32_t)(b[h] >> (32 * lane));
+            if (x != y && !same_f32_nan(x, y)) return false;
+        }
+    }
+    return true;
+}
+
+void diff_canonical_v128(wasm_slot v[2]) {
+    for (int h = 0; h < 2; h++) {
+        uint32_t lo = (uint32_t)v[h], hi = (uint32_t)(v[h] >> 32);
+        if (f32_nan(hi))
+            lo = 0, hi = 0x7FC00000u;
+        else if (f32_nan(lo))
+            lo = 0x7FC00000u;
+        v[h] = (uint64_t)hi << 32 | lo;
+    }
 }
 
 static uint32_t mix64(uint64_t x) {
@@ -89,14 +118,25 @@ static isorun_error *host_callback(wasm_call_ctx *ctx, void *env, wasm_slot *slo
     }
     const wasm_functype *t = wasm_func_type(f0.u.func);
     wasm_slot args[MAX_SLOTS] = {0}, results[MAX_SLOTS] = {0};
-    if (t->nparams > MAX_SLOTS || t->nresults > MAX_SLOTS) return isorun_error_new(ISORUN_ERR_ARGUMENT, "f0 too wide");
-    for (uint32_t i = 0; i < t->nparams; i++) /* the others zero: references null */
-        if (wasm_functype_params(t)[i] == WASM_I32) args[i] = a;
+    if (wasm_functype_param_slots(t) > MAX_SLOTS || wasm_functype_result_slots(t) > MAX_SLOTS)
+        return isorun_error_new(ISORUN_ERR_ARGUMENT, "f0 too wide");
+    /* Values back to back, a v128 in two slots; all but the i32s zero
+     * (references null). */
+    for (uint32_t i = 0, slot = 0; i < t->nparams; slot += wasm_valtype_slots(wasm_functype_params(t)[i++]))
+        if (wasm_functype_params(t)[i] == WASM_I32) args[slot] = a;
     isorun_error *err = wasm_call(ctx->store, f0.u.func, args, results);
     if (err) return err;
     uint64_t acc = a;
-    for (uint32_t i = 0; i < t->nresults; i++)
-        acc = mix64(acc ^ mixable(h, ctx->caller, wasm_functype_results(t)[i], results[i]));
+    const uint8_t *types = wasm_functype_results(t);
+    for (uint32_t i = 0, slot = 0; i < t->nresults; slot += wasm_valtype_slots(types[i++])) {
+        if (types[i] == WASM_V128) {
+            diff_canonical_v128(&results[slot]);
+            acc = mix64(acc ^ results[slot]);
+            acc = mix64(acc ^ results[slot + 1]);
+        } else {
+            acc = mix64(acc ^ mixable(h, ctx->caller, types[i], results[slot]));
+        }
+    }
     slots[0] = (uint32_t)acc;
     return NULL;
 }
@@ -160,6 +200,15 @@ bool diff_host_import(diff_host *h, const wasm_import *im, wasm_extern *out) {
         if (strcmp(im->name, "g_i64") == 0) {
             if (!h->g_i64) h->g_i64 = wasm_global_new(h->store, im->u.global, 0x8000000000000003ull);
             return (out->u.global = h->g_i64) != NULL;
+        }
+        if (strcmp(im->name, "g_v128") == 0) {
+            if (!h->g_v128) {
+                /* f32 lanes 1.0, NaN, -0.0, and 0x80000001. */
+                static const wasm_slot init[2] = {0x7FC000003F800000ull, 0x8000000180000000ull};
+                h->g_v128 = wasm_global_new(h->store, im->u.global, 0);
+                if (h->g_v128) wasm_global_set_slots(h->g_v128, init);
+            }
+            return (out->u.global = h->g_v128) != NULL;
         }
         return false;
     }

@@ -13,8 +13,9 @@
 
 enum {
     ARG_SETS = 3,
-    MAX_RESULTS = 8,
-    MAX_PARAMS = 8,
+    /* Slots, a v128 taking two: up to 3 results and 4 parameters (gen_internal.h). */
+    MAX_RESULT_SLOTS = 8,
+    MAX_PARAM_SLOTS = 8,
     MAX_LOGGED_CALLS = 256,
     /* A low depth limit ends runaway recursion quickly and identically in
      * both tiers (the native stack limit is far away). */
@@ -27,8 +28,7 @@ enum {
     NO_FUNC = 0xFFFFFFFFu,
 };
 
-diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, const char *cc, wasm_module *tiers[2],
-                      FILE *report) {
+diff_status diff_load_interpreted(const uint8_t *wasm, size_t len, wasm_module *tiers[2], FILE *report) {
     tiers[0] = tiers[1] = NULL;
     for (int k = 0; k < 2; k++) {
         isorun_error *err = wasm_module_new(wasm, len, &tiers[k]);
@@ -41,6 +41,13 @@ diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, co
             return DIFF_INVALID;
         }
     }
+    return DIFF_SAME;
+}
+
+diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, const char *cc, wasm_module *tiers[2],
+                      FILE *report) {
+    diff_status status = diff_load_interpreted(wasm, len, tiers, report);
+    if (status != DIFF_SAME) return status;
     wasm_native_options opts = {.cache_dir = cache_dir, .cc = cc};
     isorun_error *err = wasm_module_compile_native(tiers[DIFF_NATIVE], &opts);
     if (err || !wasm_module_is_native(tiers[DIFF_NATIVE])) {
@@ -66,14 +73,47 @@ typedef struct outcome {
     isorun_trap_code trap;
     char message[200];
     uint32_t nresults;
-    wasm_slot results[MAX_RESULTS]; /* NaNs canonical; a funcref as func_identity says */
+    /* Values back to back, a v128 in two slots; bits as returned, but a
+     * funcref as func_identity says. */
+    wasm_slot results[MAX_RESULT_SLOTS];
     uint64_t fuel_left;
 } outcome;
 
-static bool same_outcome(const outcome *a, const outcome *b) {
+/* Whether values a and b of type t (at two slots for a v128) are the same:
+ * bit for bit, except that the specification leaves the sign and payload
+ * of an arithmetic NaN open, so float values are compared with NaNs made
+ * canonical, and v128 values NaN lane by NaN lane (diff_same_v128). */
+static bool same_value(uint8_t t, const wasm_slot *a, const wasm_slot *b) {
+    if (t == WASM_V128) return diff_same_v128(a, b);
+    return diff_canonical(t, *a) == diff_canonical(t, *b);
+}
+
+/* Whether `n` values of `types` at a and b are the same (same_value); a
+ * sameness that needed NaNs' bits set aside is counted in *nan_bits. */
+static bool same_values(const uint8_t *types, uint32_t n, const wasm_slot *a, const wasm_slot *b, uint64_t *nan_bits) {
+    bool exact = true;
+    for (uint32_t i = 0, slot = 0; i < n; slot += wasm_valtype_slots(types[i++])) {
+        if (!same_value(types[i], &a[slot], &b[slot])) return false;
+        exact &= memcmp(&a[slot], &b[slot], wasm_valtype_slots(types[i]) * sizeof *a) == 0;
+    }
+    if (!exact && nan_bits) (*nan_bits)++;
+    return true;
+}
+
+static bool same_outcome(const outcome *a, const outcome *b, const wasm_functype *type, uint64_t *nan_bits) {
     if (a->code != b->code || a->trap != b->trap || a->nresults != b->nresults || a->fuel_left != b->fuel_left)
         return false;
-    return memcmp(a->results, b->results, a->nresults * sizeof a->results[0]) == 0;
+    return a->code != ISORUN_ERR_OK ||
+           same_values(wasm_functype_results(type), type->nresults, a->results, b->results, nan_bits);
+}
+
+/* A value of type t at v: a v128 as its i32x4 lanes (lane 0 first). */
+static void print_value(FILE *out, uint8_t t, const wasm_slot *v) {
+    if (t == WASM_V128)
+        fprintf(out, "v128 i32x4 0x%08x 0x%08x 0x%08x 0x%08x", (uint32_t)v[0], (uint32_t)(v[0] >> 32),
+                (uint32_t)v[1], (uint32_t)(v[1] >> 32));
+    else
+        fprintf(out, "%s 0x%" PRIx64, wasm_valtype_name(t), *v);
 }
 
 static void print_outcome(FILE *out, const char *tier, const outcome *o, const wasm_functype *type) {
@@ -83,10 +123,12 @@ static void print_outcome(FILE *out, const char *tier, const outcome *o, const w
     } else {
         fprintf(out, "returned (");
         bool funcs = false;
-        for (uint32_t i = 0; i < o->nresults; i++) {
+        for (uint32_t i = 0, slot = 0; i < o->nresults; i++) {
             uint8_t t = wasm_functype_results(type)[i];
             funcs |= t == WASM_FUNCREF;
-            fprintf(out, "%s%s 0x%" PRIx64, i ? ", " : "", wasm_valtype_name(t), o->results[i]);
+            fprintf(out, "%s", i ? ", " : "");
+            print_value(out, t, &o->results[slot]);
+            slot += wasm_valtype_slots(t);
         }
         fprintf(out, ")%s", funcs ? " (funcref: " FUNC_IDENTITIES ")" : "");
     }
@@ -117,7 +159,7 @@ typedef struct world {
 
 typedef struct call {
     uint32_t inst, export_index;
-    wasm_slot args[MAX_PARAMS]; /* funcrefs as ARG_* says */
+    wasm_slot args[MAX_PARAM_SLOTS]; /* back to back, a v128 in two slots; funcrefs as ARG_* says */
     uint64_t fuel;
 } call;
 
@@ -192,20 +234,20 @@ static void print_call(const run *r, const call *c) {
     const wasm_export *e = wasm_module_export(m, c->export_index);
     const wasm_functype *type = wasm_module_func_type(m, e->index);
     fprintf(r->report, "%s.%s(", inst_names[c->inst], e->name);
-    for (uint32_t i = 0; i < type->nparams; i++) {
+    for (uint32_t i = 0, slot = 0; i < type->nparams; slot += wasm_valtype_slots(wasm_functype_params(type)[i++])) {
         uint8_t t = wasm_functype_params(type)[i];
-        wasm_slot a = c->args[i];
+        wasm_slot a = c->args[slot];
         uint32_t inst = (uint32_t)(a >> 16) & 0xFF;
-        fprintf(r->report, "%s%s ", i ? ", " : "", wasm_valtype_name(t));
+        fprintf(r->report, "%s", i ? ", " : "");
         if (t != WASM_FUNCREF)
-            fprintf(r->report, "0x%" PRIx64, a);
+            print_value(r->report, t, &c->args[slot]);
         else if ((a >> 32) == ARG_EXPORT)
-            fprintf(r->report, "%s.%s", inst_names[inst],
+            fprintf(r->report, "funcref %s.%s", inst_names[inst],
                     wasm_module_export(r->modules[inst], (uint32_t)a & 0xFFFF)->name);
         else if ((a >> 32) == ARG_TABLE)
-            fprintf(r->report, "%s.t%u[%u]", inst_names[inst], (uint32_t)(a >> 8) & 0xFF, (uint32_t)a & 0xFF);
+            fprintf(r->report, "funcref %s.t%u[%u]", inst_names[inst], (uint32_t)(a >> 8) & 0xFF, (uint32_t)a & 0xFF);
         else
-            fprintf(r->report, "null");
+            fprintf(r->report, "funcref null");
     }
     fprintf(r->report, ") with fuel %" PRIu64, c->fuel);
 }
@@ -314,13 +356,16 @@ static bool same_state(run *r, const world *w) {
             if (!wasm_instance_export(ref->insts[k], e->name, &g[0]) || !wasm_instance_export(w->insts[k], e->name, &g[1]))
                 return false;
             uint8_t type = wasm_global_type(g[0].u.global).type;
-            wasm_slot v[2] = {diff_canonical(type, wasm_global_get(g[0].u.global)),
-                              diff_canonical(type, wasm_global_get(g[1].u.global))};
-            if (type == WASM_FUNCREF) v[0] = func_identity(r, ref, v[0]), v[1] = func_identity(r, w, v[1]);
-            if (v[0] != v[1]) {
-                fprintf(r->report, "  global %s.%s (%s) differs: %s 0x%" PRIx64 ", %s 0x%" PRIx64 "%s\n", inst_names[k],
-                        e->name, wasm_valtype_name(type), ref->name, v[0], w->name, v[1],
-                        type == WASM_FUNCREF ? " (function identities: " FUNC_IDENTITIES ")" : "");
+            wasm_slot v[2][2];
+            wasm_global_get_slots(g[0].u.global, v[0]);
+            wasm_global_get_slots(g[1].u.global, v[1]);
+            if (type == WASM_FUNCREF) v[0][0] = func_identity(r, ref, v[0][0]), v[1][0] = func_identity(r, w, v[1][0]);
+            if (!same_values(&type, 1, v[0], v[1], r->stats ? &r->stats->nan_bits : NULL)) {
+                fprintf(r->report, "  global %s.%s differs: %s ", inst_names[k], e->name, ref->name);
+                print_value(r->report, type, v[0]);
+                fprintf(r->report, ", %s ", w->name);
+                print_value(r->report, type, v[1]);
+                fprintf(r->report, "%s\n", type == WASM_FUNCREF ? " (function identities: " FUNC_IDENTITIES ")" : "");
                 return false;
             }
         }
@@ -353,9 +398,15 @@ static wasm_slot resolve_arg(const run *r, const world *w, uint8_t t, wasm_slot 
 static outcome call_once(const run *r, const world *w, wasm_func *f, const call *c) {
     outcome o = {0};
     const wasm_functype *type = wasm_func_type(f);
-    wasm_slot args[MAX_PARAMS] = {0}, results[MAX_RESULTS] = {0};
-    for (uint32_t i = 0; i < type->nparams && i < MAX_PARAMS; i++)
-        args[i] = resolve_arg(r, w, wasm_functype_params(type)[i], c->args[i]);
+    if (wasm_functype_param_slots(type) > MAX_PARAM_SLOTS || wasm_functype_result_slots(type) > MAX_RESULT_SLOTS) {
+        o.code = ISORUN_ERR_ARGUMENT;
+        snprintf(o.message, sizeof o.message, "the harness has no room for this signature");
+        return o;
+    }
+    wasm_slot args[MAX_PARAM_SLOTS] = {0}, results[MAX_RESULT_SLOTS] = {0};
+    for (uint32_t slot = 0; slot < wasm_functype_param_slots(type); slot++) args[slot] = c->args[slot];
+    for (uint32_t i = 0, slot = 0; i < type->nparams; slot += wasm_valtype_slots(wasm_functype_params(type)[i++]))
+        args[slot] = resolve_arg(r, w, wasm_functype_params(type)[i], c->args[slot]);
     isorun_error *err = wasm_call(w->store, f, args, results);
     if (err) {
         o.code = isorun_error_code_of(err);
@@ -364,10 +415,9 @@ static outcome call_once(const run *r, const world *w, wasm_func *f, const call 
         isorun_error_free(err);
     } else {
         o.nresults = type->nresults;
-        for (uint32_t i = 0; i < o.nresults; i++) {
-            uint8_t t = wasm_functype_results(type)[i];
-            o.results[i] = t == WASM_FUNCREF ? func_identity(r, w, results[i]) : diff_canonical(t, results[i]);
-        }
+        memcpy(o.results, results, sizeof o.results);
+        for (uint32_t i = 0, slot = 0; i < o.nresults; slot += wasm_valtype_slots(wasm_functype_results(type)[i++]))
+            if (wasm_functype_results(type)[i] == WASM_FUNCREF) o.results[slot] = func_identity(r, w, results[slot]);
     }
     o.fuel_left = wasm_store_fuel(w->store);
     return o;
@@ -396,7 +446,7 @@ static bool call_all(run *r, uint32_t inst, uint32_t export_index, const wasm_sl
         if (seen->code == ISORUN_ERR_TRAP && seen->trap < ISORUN_TRAP_COUNT_) r->stats->traps[seen->trap]++;
     }
     for (uint32_t k = 1; k < r->nworlds; k++) {
-        bool same = same_outcome(&o[0], &o[k]);
+        bool same = same_outcome(&o[0], &o[k], type, r->stats ? &r->stats->nan_bits : NULL);
         if (!same) {
             fprintf(r->report, "  the outcomes differ:\n");
             print_outcome(r->report, r->worlds[0].name, &o[0], type);
@@ -419,10 +469,8 @@ static uint64_t random_budget(gen_source *args, int which) {
     }
 }
 
-/* An argument of type t (a funcref as ARG_* says): numbers mostly edge
- * cases; references null or not, a funcref one of the instances'
- * functions or a table element (which may be null, or past the end). */
-static wasm_slot random_arg(const run *r, gen_source *args, uint8_t t) {
+/* An argument of any type but v128 (random_arg). */
+static wasm_slot random_scalar_arg(const run *r, gen_source *args, uint8_t t) {
     if (t == WASM_EXTERNREF) {
         uint32_t how = gen_below(args, 4);
         if (how == 0) return 0;
@@ -446,8 +494,23 @@ static wasm_slot random_arg(const run *r, gen_source *args, uint8_t t) {
     return ((wasm_slot)ARG_TABLE << 32) | (inst << 16) | (gen_below(args, 2) << 8) | gen_below(args, 12);
 }
 
+/* An argument of type t at out (two slots for a v128; a funcref as ARG_*
+ * says): numbers mostly edge cases; references null or not, a funcref one
+ * of the instances' functions or a table element (which may be null, or
+ * past the end). */
+static void random_arg(const run *r, gen_source *args, uint8_t t, wasm_slot *out) {
+    if (t == WASM_V128) {
+        uint8_t bytes[16];
+        gen_v128_constant(args, bytes);
+        memcpy(out, bytes, sizeof bytes);
+        return;
+    }
+    *out = random_scalar_arg(r, args, t);
+}
+
 void diff_stats_add(diff_stats *into, const diff_stats *s) {
     into->calls += s->calls;
+    into->nan_bits += s->nan_bits;
     into->returned += s->returned;
     into->other_errors += s->other_errors;
     for (int i = 0; i < ISORUN_TRAP_COUNT_; i++) into->traps[i] += s->traps[i];
@@ -465,6 +528,7 @@ void diff_stats_print(FILE *out, const diff_stats *s) {
     }
     fprintf(out, ")");
     if (s->other_errors) fprintf(out, ", %" PRIu64 " other errors", s->other_errors);
+    if (s->nan_bits) fprintf(out, "; %" PRIu64 " comparisons agreed only with NaN bits set aside", s->nan_bits);
     fprintf(out, "\n");
 }
 
@@ -484,10 +548,12 @@ diff_status diff_compare(wasm_module *const tiers[2], wasm_module *const provide
     for (uint32_t k = 0; k < r->nworlds && status == DIFF_SAME; k++) {
         world *w = &r->worlds[k];
         int ta = (int)(k & 1), tb = (int)(k >> 1);
+        /* Tier 1 is an interpreted copy too when diff_load_interpreted made it. */
+        const char *tier1 = wasm_module_is_native(tiers[DIFF_NATIVE]) ? "native" : "interpreted again";
         if (provider)
-            snprintf(w->name, sizeof w->name, "a %s, b %s", ta ? "native" : "interpreted", tb ? "native" : "interpreted");
+            snprintf(w->name, sizeof w->name, "a %s, b %s", ta ? tier1 : "interpreted", tb ? tier1 : "interpreted");
         else
-            snprintf(w->name, sizeof w->name, "%s", ta ? "native" : "interpreted");
+            snprintf(w->name, sizeof w->name, "%s", ta ? tier1 : "interpreted");
         if (!make_world(r, w, tiers[ta], provider ? provider[tb] : NULL)) status = DIFF_SETUP;
     }
     for (uint32_t k = 1; k < r->nworlds && status == DIFF_SAME; k++)
@@ -498,9 +564,10 @@ diff_status diff_compare(wasm_module *const tiers[2], wasm_module *const provide
             if (e->kind != WASM_EXTERN_FUNC) continue;
             const wasm_functype *type = wasm_module_func_type(r->modules[inst], e->index);
             for (int set = 0; set < ARG_SETS && status == DIFF_SAME; set++) {
-                wasm_slot a[MAX_PARAMS] = {0};
-                for (uint32_t p = 0; p < type->nparams && p < MAX_PARAMS; p++)
-                    a[p] = random_arg(r, args, wasm_functype_params(type)[p]);
+                wasm_slot a[MAX_PARAM_SLOTS] = {0};
+                for (uint32_t p = 0, slot = 0; p < type->nparams; slot += wasm_valtype_slots(wasm_functype_params(type)[p++]))
+                    if (slot + wasm_valtype_slots(wasm_functype_params(type)[p]) <= MAX_PARAM_SLOTS)
+                        random_arg(r, args, wasm_functype_params(type)[p], &a[slot]);
                 for (int b = 0; b < 3 && status == DIFF_SAME; b++)
                     if (!call_all(r, inst, i, a, random_budget(args, b))) status = DIFF_MISMATCH;
             }

@@ -20,7 +20,10 @@
  * as the host value it is), and the host's call count. Float results and globals are
  * compared with NaNs made canonical, since the specification leaves an
  * arithmetic NaN's sign and payload open (gen_body.c keeps them out of
- * memory and integers).
+ * memory and integers), and v128 ones with NaN lanes of either float
+ * shape compared as NaNs (diff_same_v128; gen_simd.c keeps such lanes out
+ * of memory, integer lanes and other shapes). A v128 argument is drawn
+ * like a v128.const (gen_v128_constant).
  */
 #ifndef ISORUN_FUZZ_DIFF_RUN_H
 #define ISORUN_FUZZ_DIFF_RUN_H
@@ -47,15 +50,24 @@ enum { DIFF_INTERP = 0, DIFF_NATIVE = 1 };
  * the reason is on `report`. */
 diff_status diff_load(const uint8_t *wasm, size_t len, const char *cache_dir, const char *cc, wasm_module *tiers[2],
                       FILE *report);
+/* diff_load without the native build: tiers[DIFF_NATIVE] is a second
+ * interpreted copy, so diff_compare checks the interpreter (and the
+ * harness) against itself — for where no C compiler is wanted. */
+diff_status diff_load_interpreted(const uint8_t *wasm, size_t len, wasm_module *tiers[2], FILE *report);
 
 /* How the calls ended (in the interpreter), to show what a run exercised. */
 typedef struct diff_stats {
     uint64_t calls, returned, other_errors;
+    /* Comparisons (a call's results, a global) that agreed only because
+     * NaNs' bits were set aside: how often the tiers really made NaNs with
+     * different signs or payloads. */
+    uint64_t nan_bits;
     uint64_t traps[ISORUN_TRAP_COUNT_]; /* by trap code */
 } diff_stats;
 
 void diff_stats_add(diff_stats *into, const diff_stats *s);
-/* One line: "N calls: R returned, T trapped (kind n, ...)". */
+/* One line: "N calls: R returned, T trapped (kind n, ...)", and the
+ * NaN-bit agreements when there were any. */
 void diff_stats_print(FILE *out, const diff_stats *s);
 
 /* Runs the calls in every combination of tiers (arguments and budgets

@@ -124,3 +124,44 @@ uint64_t gen_constant_bits(gen_source *s, uint8_t valtype) {
     }
     return 0;
 }
+
+/* Narrow lanes' edge cases: the signed and unsigned limits and their
+ * neighbours, where saturating, narrowing and averaging differ. */
+static const uint8_t i8_edges[] = {0x00, 0x01, 0x7F, 0x80, 0x81, 0xFE, 0xFF, 0x40};
+static const uint16_t i16_edges[] = {0x0000, 0x0001, 0x007F, 0x0080, 0x00FF, 0x0100, 0x7FFF,
+                                     0x8000, 0x8001, 0xFFFF, 0xFF80, 0xFF7F, 0x4000};
+
+/* One lane of `bytes` wide (1, 2, 4 or 8; floats when `is_float`). */
+static uint64_t lane_bits(gen_source *s, unsigned bytes, bool is_float) {
+    uint32_t how = gen_below(s, 8);
+    switch (bytes) {
+    case 1:
+        if (how < 4) return i8_edges[gen_below(s, COUNT(i8_edges))];
+        return how < 6 ? (uint8_t)small_int(s) : (uint8_t)gen_u64(s);
+    case 2:
+        if (how < 4) return i16_edges[gen_below(s, COUNT(i16_edges))];
+        return how < 6 ? (uint16_t)small_int(s) : (uint16_t)gen_u64(s);
+    case 4: return gen_constant_bits(s, is_float ? WASM_F32 : WASM_I32);
+    default: return gen_constant_bits(s, is_float ? WASM_F64 : WASM_I64);
+    }
+}
+
+void gen_v128_constant(gen_source *s, uint8_t bytes[16]) {
+    /* Shapes in the order 0 (an exhausted stream) makes simplest. */
+    static const struct {
+        unsigned lane_bytes;
+        bool is_float;
+    } shapes[6] = {{4, false}, {1, false}, {2, false}, {8, false}, {4, true}, {8, true}};
+    uint32_t how = gen_below(s, 8), shape = gen_below(s, 6);
+    unsigned width = shapes[shape].lane_bytes;
+    if (how == 7) {
+        for (unsigned i = 0; i < 16; i++) bytes[i] = (uint8_t)gen_below(s, 256);
+        return;
+    }
+    uint64_t lane = 0;
+    for (unsigned at = 0; at < 16; at += width) {
+        /* 0-1: one value in every lane (a splat); otherwise lane by lane. */
+        if (at == 0 || how >= 2) lane = lane_bits(s, width, shapes[shape].is_float);
+        for (unsigned k = 0; k < width; k++) bytes[at + k] = (uint8_t)(lane >> (8 * k));
+    }
+}

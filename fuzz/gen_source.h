@@ -39,4 +39,10 @@ bool gen_chance(gen_source *s, uint32_t percent);
  * denormals, the limits of float-to-int conversion; sometimes random bits. */
 uint64_t gen_constant_bits(gen_source *s, uint8_t valtype);
 
+/* The 16 bytes of a v128 constant (little-endian lanes), drawn the same
+ * way in one lane shape (i8x16 ... f64x2): a splat of one edge case, lanes
+ * drawn one by one (for the float shapes NaNs, infinities, -0 among them),
+ * or random bytes. All zeros on an exhausted stream. */
+void gen_v128_constant(gen_source *s, uint8_t bytes[16]);
+
 #endif /* ISORUN_FUZZ_GEN_SOURCE_H */
