@@ -28,6 +28,11 @@
  * gen_exact, which only writes forms whose bits are determined (constants,
  * loads, neg/abs/copysign of such, conversions from integers). Results and
  * globals are compared with NaNs made canonical (diff_run.c).
+ *
+ * v128 is a value type like the others in a SIMD module (gen_mod.simd):
+ * locals, globals, parameters, results, block types, branches, select and
+ * calls carry it, and gen_simd.c writes the vector instructions, with the
+ * same rule for the NaNs of float lanes (gen_exact(v128) is gen_simd_exact).
  */
 #include "gen_body.h"
 
@@ -45,8 +50,12 @@ static void byte(body *b, uint8_t v) { gen_put_byte(b->m, b->code, v); }
 static void u32(body *b, uint32_t v) { gen_put_u32(b->m, b->code, v); }
 
 static void op(body *b, wasm_op o) {
-    uint16_t code = wasm_opinfos[o].code;
-    if (code >= 0xFC00) {
+    uint32_t code = wasm_opinfos[o].code;
+    if (b->m->counts) b->m->counts->ops[o]++;
+    if (code >= 0xFD000) {
+        byte(b, 0xFD);
+        u32(b, code & 0xFFFu);
+    } else if (code >= 0xFC00) {
         byte(b, 0xFC);
         u32(b, code & 0xFFu);
     } else {
@@ -62,7 +71,7 @@ static uint32_t type_slot(uint8_t t) {
     return 0;
 }
 
-static uint8_t random_valtype(body *b) { return gen_random_valtype(b->s); }
+static uint8_t random_valtype(body *b) { return gen_random_valtype(b->s, b->m->simd); }
 
 static void emit_const_bits(body *b, uint8_t t, uint64_t bits) {
     switch (t) {
@@ -87,6 +96,13 @@ static void emit_const(body *b, uint8_t t) {
         op(b, WASM_OP_REF_NULL), byte(b, t);
         return;
     }
+    if (t == WASM_V128) {
+        uint8_t bytes[16];
+        gen_v128_constant(b->s, bytes);
+        op(b, WASM_OP_V128_CONST);
+        gen_put_bytes(b->m, b->code, bytes, sizeof bytes);
+        return;
+    }
     emit_const_bits(b, t, gen_constant_bits(b->s, t));
 }
 static void emit_i32(body *b, uint32_t v) { emit_const_bits(b, WASM_I32, v); }
@@ -96,18 +112,18 @@ static void emit_i32(body *b, uint32_t v) { emit_const_bits(b, WASM_I32, v); }
  * ------------------------------------------------------------------------ */
 
 /* A new local of type t, or NO_LOCAL when there are MAX_LOCALS. Reserved
- * ones (loop counters) leave room for the two scratch references, which
- * are added on first use. */
+ * ones (loop counters) leave room for the scratch locals of the two
+ * reference types and v128, which are added on first use. */
 static uint32_t add_local(body *b, uint8_t t, bool reserved) {
-    if (b->nlocals >= MAX_LOCALS - (reserved ? 2u : 0u)) return NO_LOCAL;
+    if (b->nlocals >= MAX_LOCALS - (reserved ? 3u : 0u)) return NO_LOCAL;
     b->local_type[b->nlocals] = t;
     b->reserved[b->nlocals] = reserved;
     return b->nlocals++;
 }
 
 /* The scratch local of type t: the numeric ones exist from the start, a
- * reference one is added when first needed (so that a function with no
- * reference code declares no reference local). */
+ * reference or v128 one is added when first needed (so that a function
+ * with no reference or vector code declares no such local). */
 static uint32_t scratch_local(body *b, uint8_t t) {
     uint32_t *slot = &b->scratch[type_slot(t)];
     if (*slot == NO_LOCAL) *slot = add_local(b, t, false);
@@ -237,15 +253,20 @@ static void gen_count(body *b, uint32_t small) {
         gen_value(b, WASM_I32);
 }
 
-/* The access width in bytes of a load or store, from its name
- * ("i64.load16_s" -> 2; "f64.store" -> 8). */
+/* The access width in bytes of a load or store, from its name: the bits
+ * after "load"/"store" when the access is narrower than the value
+ * ("i64.load16_s" -> 2, "v128.store8_lane" -> 1), lanes times bits for
+ * the extending vector loads ("v128.load16x4_s" -> 8), otherwise the
+ * value's own width ("f64.store" -> 8, "v128.load" -> 16). */
 static uint32_t access_bytes(wasm_op o) {
     const char *name = wasm_opinfos[o].name;
     const char *p = strstr(name, "load");
     p = p ? p + 4 : strstr(name, "store") + 5;
-    if (*p == '8') return 1;
-    if (*p == '1') return 2;
-    if (*p == '3') return 4;
+    char *end;
+    uint32_t bits = (uint32_t)strtoul(p, &end, 10);
+    if (bits && *end == 'x') bits *= (uint32_t)strtoul(end + 1, NULL, 10);
+    if (bits) return bits / 8;
+    if (name[0] == 'v') return 16;
     return name[1] == '3' ? 4 : 8; /* i32/f32 or i64/f64 */
 }
 
@@ -271,6 +292,10 @@ static void gen_exact(body *b, uint8_t t) {
         gen_value(b, t);
         return;
     }
+    if (t == WASM_V128) {
+        gen_simd_exact(b);
+        return;
+    }
     b->budget--;
     if (stop_here(b)) {
         emit_const(b, t);
@@ -278,6 +303,11 @@ static void gen_exact(body *b, uint8_t t) {
     }
     bool f32 = t == WASM_F32;
     b->depth++;
+    if (b->m->simd && gen_chance(b->s, 10)) {
+        gen_simd_exact_scalar(b, t); /* a lane of a determined v128 */
+        b->depth--;
+        return;
+    }
     switch (gen_below(b->s, 9)) {
     case 3: {
         wasm_op load = f32 ? WASM_OP_F32_LOAD : WASM_OP_F64_LOAD;
@@ -514,8 +544,10 @@ static void gen_stmt(body *b) {
     if (stop_here(b)) return;
     b->depth++;
     /* 100 and up: tables, references, passive segments, imports. */
-    uint32_t r = gen_below(b->s, 115);
-    if (r < 18) {
+    uint32_t r = b->m->simd && gen_chance(b->s, 8) ? UINT32_MAX : gen_below(b->s, 115);
+    if (r == UINT32_MAX) {
+        gen_simd_stmt(b);
+    } else if (r < 18) {
         uint8_t t = random_valtype(b);
         gen_value(b, t);
         op(b, WASM_OP_LOCAL_SET), u32(b, random_local(b, t));
@@ -593,6 +625,12 @@ static bool is_division(wasm_op o) {
 }
 
 static void gen_numeric(body *b, uint8_t t) {
+    if (t == WASM_V128) {
+        gen_simd_v128(b);
+        return;
+    }
+    /* In a SIMD module, scalars come from vector instructions too. */
+    if (b->m->simd && gen_chance(b->s, 12) && gen_simd_scalar(b, t)) return;
     uint32_t slot = type_slot(t);
     wasm_op o = b->arith[slot][gen_below(b->s, b->narith[slot])];
     const wasm_opinfo *info = &wasm_opinfos[o];
@@ -736,6 +774,8 @@ static void gen_value(body *b, uint8_t t) {
         op(b, WASM_OP_GLOBAL_GET), u32(b, b->m->global_base + type_slot(t) * GEN_GLOBALS_PER_TYPE + gen_below(b->s, GEN_GLOBALS_PER_TYPE));
     } else if (r < 600) {
         gen_numeric(b, t);
+    } else if (r < 680 && t == WASM_V128) {
+        gen_simd_load(b);
     } else if (r < 680) {
         uint32_t slot = type_slot(t);
         wasm_op load = b->loads[slot][gen_below(b->s, b->nloads[slot])];
@@ -826,11 +866,12 @@ void gen_function_body(gen_mod *m, uint32_t func, isr_buf *out) {
     b->func = func;
     b->ft = &m->types[m->func_type[func]];
     collect_numeric_ops(b);
+    if (m->simd) gen_simd_init(b);
     b->nparams = b->ft->nparams;
     for (uint32_t i = 0; i < b->nparams; i++) add_local(b, b->ft->t[i], false);
     for (uint32_t n = gen_below(b->s, 6); n > 0; n--) add_local(b, random_valtype(b), false);
     for (uint32_t i = 0; i < GEN_NUM_ALL_TYPES; i++)
-        b->scratch[i] = gen_is_ref(gen_valtypes[i]) ? NO_LOCAL : add_local(b, gen_valtypes[i], false);
+        b->scratch[i] = i < GEN_NUM_TYPES ? add_local(b, gen_valtypes[i], false) : NO_LOCAL;
 
     frame fn = {.kind = FR_FUNC, .nlabel = b->ft->nresults, .counter = NO_LOCAL};
     memcpy(fn.label, b->ft->t + b->ft->nparams, b->ft->nresults);
@@ -865,3 +906,8 @@ void gb_drop(body *b, uint32_t n) { drop_n(b, n); }
 void gb_keep_only(body *b, const uint8_t *types, uint32_t n, uint32_t k) { keep_only(b, types, n, k); }
 void gb_count(body *b, uint32_t small) { gen_count(b, small); }
 bool gb_stop(const body *b) { return stop_here(b); }
+void gb_exact(body *b, uint8_t t) { gen_exact(b, t); }
+void gb_const(body *b, uint8_t t) { emit_const(b, t); }
+uint32_t gb_scratch(body *b, uint8_t t) { return scratch_local(b, t); }
+void gb_addr(body *b) { gen_addr(b); }
+void gb_memarg(body *b, wasm_op o) { emit_memarg(b, o); }

@@ -6,6 +6,7 @@
 #ifndef ISORUN_FUZZ_GEN_INTERNAL_H
 #define ISORUN_FUZZ_GEN_INTERNAL_H
 
+#include "gen_module.h"
 #include "gen_source.h"
 
 #include "../src/wasm/wasm.h"
@@ -21,7 +22,7 @@ enum {
     GEN_MAX_TYPES = 128,   /* function types plus block types */
     GEN_GLOBALS_PER_TYPE = 2,
     GEN_NUM_TYPES = 4,     /* i32 i64 f32 f64 */
-    GEN_NUM_ALL_TYPES = 6, /* and funcref, externref */
+    GEN_NUM_ALL_TYPES = 7, /* and funcref, externref, v128 (v128 in SIMD modules only) */
     GEN_MAX_IMPORTS = 12,
     GEN_NUM_TABLES = 3,    /* 0: funcref (call_indirect's), 1: funcref, 2: externref */
     GEN_MAX_SEGS = 5,      /* element segments */
@@ -64,6 +65,10 @@ typedef struct gen_type {
 
 typedef struct gen_mod {
     gen_source *src;
+    /* A SIMD module: v128 among its value types (signatures, locals,
+     * blocks, two more globals, an imported global) and vector
+     * instructions in its code. Otherwise it has no v128 anywhere. */
+    bool simd;
     gen_type types[GEN_MAX_TYPES];
     uint32_t ntypes;
     uint32_t nfuncs; /* defined ones */
@@ -83,7 +88,7 @@ typedef struct gen_mod {
     /* A signature no function need have: call_indirect through it traps
      * with a type mismatch unless a function happens to match. */
     uint32_t decoy_type;
-    uint32_t nglobals; /* GEN_GLOBALS_PER_TYPE of each type, references too, in gen_valtypes order */
+    uint32_t nglobals; /* GEN_GLOBALS_PER_TYPE of each type, references too (v128 only when simd), in gen_valtypes order */
     uint32_t mem_min, mem_max;
     bool mem_has_max;
     uint32_t table_size;
@@ -91,16 +96,19 @@ typedef struct gen_mod {
     uint32_t elem_offset, elem_count;
     uint32_t elem_funcs[GEN_MAX_FUNCS + 3];
     bool oom; /* a buffer could not grow: the module is abandoned */
+    gen_counts *counts; /* NULL, or where to count what is generated (gen_module.h) */
 } gen_mod;
 
-/* The numeric types, then the reference types (GEN_NUM_ALL_TYPES). */
+/* The numeric types, then the reference types, then v128
+ * (GEN_NUM_ALL_TYPES): a type's place in this list is its "slot". */
 extern const uint8_t gen_valtypes[GEN_NUM_ALL_TYPES];
 
 static inline bool gen_is_ref(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
 
 /* A value type for a signature, block type or local: mostly numeric
- * (0, an exhausted stream, is i32), sometimes funcref or externref. */
-uint8_t gen_random_valtype(gen_source *s);
+ * (0, an exhausted stream, is i32), sometimes funcref or externref, and
+ * in a SIMD module sometimes v128. */
+uint8_t gen_random_valtype(gen_source *s, bool simd);
 
 /* The index of the type params -> results, added if new; UINT32_MAX when
  * the type table is full. */

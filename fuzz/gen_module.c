@@ -11,10 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-const uint8_t gen_valtypes[GEN_NUM_ALL_TYPES] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_EXTERNREF};
+const uint8_t gen_valtypes[GEN_NUM_ALL_TYPES] = {WASM_I32,     WASM_I64,       WASM_F32, WASM_F64,
+                                                  WASM_FUNCREF, WASM_EXTERNREF, WASM_V128};
 
-uint8_t gen_random_valtype(gen_source *s) {
+uint8_t gen_random_valtype(gen_source *s, bool simd) {
     uint32_t pick = gen_below(s, 100);
+    /* In a SIMD module about one type in seven is v128, taken from the
+     * numeric types' share: references keep theirs. */
+    if (simd && pick >= 74 && pick < 88) return WASM_V128;
     if (pick < 88) return gen_valtypes[pick % GEN_NUM_TYPES];
     return pick < 94 ? WASM_FUNCREF : WASM_EXTERNREF;
 }
@@ -73,9 +77,17 @@ static void put_i32_const_expr(gen_mod *m, isr_buf *out, int32_t v) {
     gen_put_byte(m, out, 0x0B);
 }
 
-/* A global's initial value: a constant; for a reference, ref.null or
- * (funcref) ref.func of any function. */
+/* A global's initial value: a constant (v128.const for a v128); for a
+ * reference, ref.null or (funcref) ref.func of any function. */
 static void put_global_init(gen_mod *m, isr_buf *out, uint8_t type) {
+    if (type == WASM_V128) {
+        uint8_t bytes[16];
+        gen_v128_constant(m->src, bytes);
+        gen_put_byte(m, out, 0xFD), gen_put_u32(m, out, wasm_opinfos[WASM_OP_V128_CONST].code & 0xFFFu);
+        gen_put_bytes(m, out, bytes, sizeof bytes);
+        gen_put_byte(m, out, 0x0B);
+        return;
+    }
     if (gen_is_ref(type)) {
         if (type == WASM_FUNCREF && gen_chance(m->src, 60))
             gen_put_byte(m, out, 0xD2), gen_put_u32(m, out, gen_below(m->src, gen_func_count(m)));
@@ -287,26 +299,41 @@ static uint8_t *build(gen_mod *m, size_t *len) {
     return out.data;
 }
 
-uint8_t *gen_module(gen_source *src, size_t *len) {
+/* Counts a planned module (its instructions are counted as written). */
+static void count_module(gen_mod *m, gen_counts *counts) {
+    m->counts = counts;
+    if (!counts) return;
+    counts->modules++;
+    counts->simd_modules += m->simd;
+}
+
+uint8_t *gen_module_counted(gen_source *src, size_t *len, gen_counts *counts) {
     gen_mod *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     m->src = src;
     gen_plan_module(m, NULL);
+    count_module(m, counts);
     uint8_t *wasm = build(m, len);
     free(m);
     return wasm;
 }
 
-bool gen_module_pair(gen_source *src, gen_wasm *a, gen_wasm *b) {
+uint8_t *gen_module(gen_source *src, size_t *len) { return gen_module_counted(src, len, NULL); }
+
+bool gen_module_pair(gen_source *src, gen_wasm *a, gen_wasm *b) { return gen_module_pair_counted(src, a, b, NULL); }
+
+bool gen_module_pair_counted(gen_source *src, gen_wasm *a, gen_wasm *b, gen_counts *counts) {
     gen_mod *mb = calloc(1, sizeof *mb), *ma = calloc(1, sizeof *ma);
     bool ok = false;
     a->bytes = b->bytes = NULL;
     if (mb && ma) {
         mb->src = ma->src = src;
         gen_plan_module(mb, NULL);
+        count_module(mb, counts);
         b->bytes = build(mb, &b->len);
         if (b->bytes) {
             gen_plan_module(ma, mb);
+            count_module(ma, counts);
             a->bytes = build(ma, &a->len);
         }
         ok = a->bytes != NULL;

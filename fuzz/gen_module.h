@@ -28,6 +28,8 @@
 
 #include "gen_source.h"
 
+#include "../src/wasm/wasm.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +37,17 @@
 /* A new module's binary drawn from src (malloc'd, *len set), or NULL when
  * memory runs out. */
 uint8_t *gen_module(gen_source *src, size_t *len);
+
+/* What generated modules contain, for tests of the generator: instructions
+ * written into code by the instruction table's numbering (wasm_op: every
+ * instruction of opcodes.h and opcodes_simd.h), modules, SIMD modules. */
+typedef struct gen_counts {
+    uint64_t ops[WASM_OP_COUNT_];
+    uint64_t modules, simd_modules;
+} gen_counts;
+
+/* gen_module, adding what it made to *counts. */
+uint8_t *gen_module_counted(gen_source *src, size_t *len, gen_counts *counts);
 
 /* A module's binary (malloc'd). */
 typedef struct gen_wasm {
@@ -47,5 +60,7 @@ typedef struct gen_wasm {
  * functions, sometimes its first global, memory or table 0) as well as
  * from the host. False (both NULL) when memory runs out. */
 bool gen_module_pair(gen_source *src, gen_wasm *a, gen_wasm *b);
+/* gen_module_pair, adding what it made to *counts (NULL: nothing). */
+bool gen_module_pair_counted(gen_source *src, gen_wasm *a, gen_wasm *b, gen_counts *counts);
 
 #endif /* ISORUN_FUZZ_GEN_MODULE_H */

@@ -7,14 +7,15 @@
 #include <stdio.h>
 
 /* A function signature: mostly one result, sometimes none or several;
- * any of them may be a reference (gen_random_valtype). */
+ * any of them may be a reference or, in a SIMD module, a v128
+ * (gen_random_valtype). */
 static uint32_t random_func_type(gen_mod *m) {
     uint8_t params[GEN_MAX_PARAMS], results[GEN_MAX_RESULTS];
     uint32_t np = gen_below(m->src, GEN_MAX_PARAMS + 1);
     uint32_t pick = gen_below(m->src, 10);
     uint32_t nr = pick < 6 ? 1 : pick < 8 ? 0 : 2 + gen_below(m->src, GEN_MAX_RESULTS - 1);
-    for (uint32_t i = 0; i < np; i++) params[i] = gen_random_valtype(m->src);
-    for (uint32_t i = 0; i < nr; i++) results[i] = gen_random_valtype(m->src);
+    for (uint32_t i = 0; i < np; i++) params[i] = gen_random_valtype(m->src, m->simd);
+    for (uint32_t i = 0; i < nr; i++) results[i] = gen_random_valtype(m->src, m->simd);
     return gen_intern_type(m, params, np, results, nr); /* the table is empty enough here */
 }
 
@@ -63,6 +64,7 @@ static void plan_imports(gen_mod *m, const gen_mod *provider) {
     }
     if (gen_chance(m->src, 50)) add_import(m, "env", "g_i32", WASM_EXTERN_GLOBAL, WASM_I32, true);
     if (gen_chance(m->src, 50)) add_import(m, "env", "g_i64", WASM_EXTERN_GLOBAL, WASM_I64, false);
+    if (m->simd && gen_chance(m->src, 50)) add_import(m, "env", "g_v128", WASM_EXTERN_GLOBAL, WASM_V128, true);
     if (provider && gen_chance(m->src, 60)) {
         char name[16];
         snprintf(name, sizeof name, "g%u", provider->global_base); /* its first defined global: mutable i32 */
@@ -115,6 +117,9 @@ static void plan_segments(gen_mod *m) {
 }
 
 void gen_plan_module(gen_mod *m, const gen_mod *provider) {
+    /* About a third of the modules use SIMD; the second module of a pair
+     * does whenever its provider does, whose signatures it may import. */
+    m->simd = gen_chance(m->src, 30) || (provider && provider->simd);
     m->nfuncs = 2 + gen_below(m->src, GEN_MAX_FUNCS - 1);
     m->mem_min = 1 + gen_below(m->src, 2);
     /* Usually a maximum a page or two above the minimum, so memory.grow
@@ -125,7 +130,8 @@ void gen_plan_module(gen_mod *m, const gen_mod *provider) {
     plan_imports(m, provider); /* may take the memory's and table's types from the provider */
     for (uint32_t f = 0; f < m->nfuncs; f++) m->func_type[f] = random_func_type(m);
     m->decoy_type = random_func_type(m);
-    m->nglobals = GEN_NUM_ALL_TYPES * GEN_GLOBALS_PER_TYPE;
+    /* v128 is last in gen_valtypes: a module without SIMD has no v128 globals. */
+    m->nglobals = (m->simd ? GEN_NUM_ALL_TYPES : GEN_NUM_ALL_TYPES - 1) * GEN_GLOBALS_PER_TYPE;
     /* From a small offset to near the end; the slots it misses stay null. */
     m->elem_offset = gen_below(m->src, 3);
     uint32_t gap = gen_below(m->src, 4), room = m->table_size - m->elem_offset;
