@@ -602,7 +602,9 @@ isorun_error *isorun_builder_add_system(isorun_builder *b, isorun_system_compone
  * function export of the same name of provider, a live instance of the same
  * runtime: calls go directly, with no serialization. Types are checked at
  * instantiation (a missing export or a different signature is
- * ISORUN_ERR_UNLINKABLE naming both sides). A trap in the provider surfaces
+ * ISORUN_ERR_UNLINKABLE naming both sides). Numbers and v128 vectors cross;
+ * a signature with a reference (funcref, externref) is refused, since a
+ * reference points into the provider's store. A trap in the provider surfaces
  * to the caller as an error naming the provider, with the provider's trap
  * code; the provider stays usable. The provider runs under its own budget
  * and, in addition, the calling call's deadline. A provider busy with

@@ -54,10 +54,11 @@ isorun_error *isr_link_resolve(isorun_instance *consumer, const wasm_import *imp
         return err;
     }
     /* A reference is a pointer into one store; handing it to another would
-     * let the consumer call the provider's code outside its lock. */
-    if (!isr_functype_is_numeric(want))
+     * let the consumer call the provider's code outside its lock. Numbers
+     * and vectors are plain values. */
+    if (isr_functype_has_refs(want))
         return link_error(imp, want, provider,
-                          "passes references or vectors, which cannot cross between instances (use numbers)");
+                          "passes references, which cannot cross between instances (use numbers or vectors)");
     binding->consumer = consumer;
     binding->provider = provider;
     binding->func = ext.u.func;

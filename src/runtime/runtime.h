@@ -51,6 +51,8 @@ bool isr_functype_describe(isr_buf *b, const wasm_functype *t);
 char *isr_functype_string(const wasm_functype *t);
 /* True when every parameter and result is i32, i64, f32 or f64. */
 bool isr_functype_is_numeric(const wasm_functype *t);
+/* True when some parameter or result is a reference (funcref, externref). */
+bool isr_functype_has_refs(const wasm_functype *t);
 /* Appends s as a quoted, escaped name ("name") to b. */
 bool isr_append_quoted(isr_buf *b, const char *s, size_t n);
 

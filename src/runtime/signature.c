@@ -96,6 +96,12 @@ bool isr_functype_is_numeric(const wasm_functype *t) {
     return true;
 }
 
+bool isr_functype_has_refs(const wasm_functype *t) {
+    for (size_t i = 0; i < (size_t)t->nparams + t->nresults; i++)
+        if (t->types[i] == WASM_FUNCREF || t->types[i] == WASM_EXTERNREF) return true;
+    return false;
+}
+
 /* Names are arbitrary UTF-8 (even NUL), so control characters, quotes and
  * backslashes are escaped as \hh to keep a message one readable line. */
 bool isr_append_quoted(isr_buf *b, const char *s, size_t n) {

@@ -5,8 +5,9 @@
  * usable afterwards), the consumer's reference keeping the provider alive,
  * type errors at instantiation naming both sides, an A -> B -> A round trip
  * that re-enters A on the same thread, a busy provider bounded by the
- * caller's deadline, and a host function's nested call into another
- * instance (isorun_call_instance_call) bounded like a link.
+ * caller's deadline, a host function's nested call into another
+ * instance (isorun_call_instance_call) bounded like a link, and v128 values
+ * crossing links (references may not).
  */
 #include "rt_helpers.h"
 #include "interrupter.h"
@@ -149,6 +150,37 @@ done:
     isorun_module_free(missing);
     isorun_module_free(badsig);
     isorun_module_free(notfunc);
+    isorun_runtime_free(rt);
+}
+
+/* A v128 crosses a link like any number (the slots are passed as they are);
+ * a reference does not, since it points into the provider's store. */
+static void test_vectors_cross_links(void) {
+    isorun_runtime *rt = RUNTIME();
+    isorun_module *pm = LOAD_WAT(rt, "rt_math");
+    isorun_module *simd = LOAD_WAT(rt, "rt_consumer_simd");
+    isorun_module *ref = LOAD_WAT(rt, "rt_consumer_ref");
+    if (!pm || !simd || !ref) goto done;
+    isorun_instance *provider = provider_new(rt, pm, "math-1", NULL);
+    isorun_instance *consumer = NULL;
+    REQUIRE_OK(consumer_new(rt, simd, provider, NULL, &consumer));
+    int32_t r = 0;
+    EXPECT_OK(call_i32(consumer, "vsum", &r, 2, 5, 7, 0)); /* (5+6+7+8) + 7*(1+2+3+4) */
+    CHECK_EQ_INT(r, 26 + 70);
+    isorun_val k = isorun_val_i32(3), res;
+    EXPECT_OK(isorun_instance_call(consumer, "mixed", &k, 1, &res, 1)); /* 100 + 3 + 30 + 4 */
+    CHECK(res.kind == ISORUN_I64 && res.of.i64 == 137);
+
+    isorun_instance *c = NULL;
+    EXPECT_ERROR(consumer_new(rt, ref, provider, NULL, &c), ISORUN_ERR_UNLINKABLE,
+                 "export \"takes_ref\" passes references, which cannot cross between instances");
+    CHECK(c == NULL);
+    isorun_instance_free(consumer);
+    isorun_instance_free(provider);
+done:
+    isorun_module_free(pm);
+    isorun_module_free(simd);
+    isorun_module_free(ref);
     isorun_runtime_free(rt);
 }
 
@@ -515,6 +547,7 @@ done:
 int main(void) {
     RUN(test_linked_calls);
     RUN(test_link_errors);
+    RUN(test_vectors_cross_links);
     RUN(test_provider_budget);
     RUN(test_round_trip_reenters);
     RUN(test_crossing_calls_deadlock_found);

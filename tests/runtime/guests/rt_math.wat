@@ -15,6 +15,13 @@
   (func (export "neg") (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))
   (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
   (func (export "scale") (param f64 f32) (result f64) (f64.mul (local.get 0) (f64.promote_f32 (local.get 1))))
+  ;; vectors cross local links as values; references do not
+  (func (export "vadd") (param v128 v128) (result v128) (i32x4.add (local.get 0) (local.get 1)))
+  (func (export "vmix") (param i32 v128 i64) (result i64 v128 i32)
+    (i64.add (local.get 2) (i64.extend_i32_u (local.get 0)))
+    (i32x4.mul (local.get 1) (i32x4.splat (local.get 0)))
+    (i32x4.extract_lane 3 (local.get 1)))
+  (func (export "takes_ref") (param funcref) (result i32) (ref.is_null (local.get 0)))
 
   ;; sum of 1..n with a loop: n+1 back-edges, for fuel tests
   (func (export "sum_to") (param $n i32) (result i64)
