@@ -10,10 +10,11 @@
 #   SPEC_DIR=DIR         the converted spec suite (default ../shared/spec/core)
 #
 # The module target's corpus (build-fuzz/corpus) is seeded from the spec
-# suite's binaries (not the SIMD ones: the engine rejects SIMD) and
-# fuzz/regressions/; the differential target's (build-fuzz/corpus-differential)
-# with random byte strings, which it reads as its generator's choices. Both
-# are kept between runs. Crash inputs land in build-fuzz/artifacts/; see
+# suite's binaries (the simd_* ones included) and fuzz/regressions/: every
+# run adds those not in it yet, so a corpus grown before new seeds existed
+# gets them too. The differential target's (build-fuzz/corpus-differential)
+# is seeded with random byte strings, which it reads as its generator's
+# choices. Both are kept between runs. Crash inputs land in build-fuzz/artifacts/; see
 # docs/fuzzing.md for what to do with them.
 set -euo pipefail
 
@@ -63,26 +64,29 @@ fi
 corpus=build-fuzz/corpus
 mkdir -p "$corpus"
 
-# Seed once; later runs keep (and grow) the corpus libFuzzer has built.
-if [ -z "$(ls -A "$corpus")" ]; then
-    seeded=0
-    if [ -d "$spec_dir" ]; then
-        for wasm in "$spec_dir"/*/*.wasm; do
-            case "$(basename "$(dirname "$wasm")")" in simd_*) continue ;; esac
-            # Names repeat across directories (NAME.0.wasm): prefix the test's name.
-            cp "$wasm" "$corpus/$(basename "$(dirname "$wasm")")-$(basename "$wasm")"
-            seeded=$((seeded + 1))
-        done
-    else
-        echo "fuzz.sh: no spec suite at $spec_dir: seeding from fuzz/regressions only" >&2
-    fi
-    for input in fuzz/regressions/*; do
-        case "$input" in *.md) continue ;; esac
-        cp "$input" "$corpus/regression-$(basename "$input")"
+# Seeds go in under names of their own (libFuzzer names what it adds by
+# hash), so each run adds only the seeds not there yet; the corpus
+# libFuzzer has grown is kept.
+seeded=0
+add_seed() { # FILE NAME
+    if [ ! -e "$corpus/$2" ]; then
+        cp "$1" "$corpus/$2"
         seeded=$((seeded + 1))
+    fi
+}
+if [ -d "$spec_dir" ]; then
+    for wasm in "$spec_dir"/*/*.wasm; do
+        # Names repeat across directories (NAME.0.wasm): prefix the test's name.
+        add_seed "$wasm" "$(basename "$(dirname "$wasm")")-$(basename "$wasm")"
     done
-    echo "fuzz.sh: seeded $corpus with $seeded inputs"
+else
+    echo "fuzz.sh: no spec suite at $spec_dir: seeding from fuzz/regressions only" >&2
 fi
+for input in fuzz/regressions/*; do
+    case "$input" in *.md) continue ;; esac
+    add_seed "$input" "regression-$(basename "$input")"
+done
+if [ "$seeded" -gt 0 ]; then echo "fuzz.sh: added $seeded seed inputs to $corpus"; fi
 
 fuzz_flags=(
     -max_total_time="$seconds"
