@@ -105,8 +105,8 @@ static void fuzz_value(const uint8_t *data, size_t size) {
     size_t text_len, len;
     const uint8_t *bytes;
     if (!split(data, size, &text, &text_len, &bytes, &len)) return;
-    rpc_type *t = NULL;
-    isorun_error *err = rpc_type_parse(text, text_len, &t);
+    cm_type *t = NULL;
+    isorun_error *err = cm_type_parse(text, text_len, &t);
     report("type", err);
     if (err) {
         isorun_error_free(err);
@@ -115,7 +115,7 @@ static void fuzz_value(const uint8_t *data, size_t size) {
     rpc_reader r;
     rpc_reader_init(&r, bytes, len, FUZZ_MAX_DECODED);
     isorun_val v;
-    const rpc_type *types[1] = {t};
+    const cm_type *types[1] = {t};
     err = rpc_values_decode(&r, 1, types, &v);
     report("decode", err);
     if (!err) {
@@ -135,7 +135,7 @@ static void fuzz_value(const uint8_t *data, size_t size) {
         isr_buf_free(&twice);
     }
     isorun_error_free(err);
-    rpc_type_free(t);
+    cm_type_free(t);
 }
 
 static void fuzz_frame(const uint8_t *data, size_t size) {
@@ -143,8 +143,8 @@ static void fuzz_frame(const uint8_t *data, size_t size) {
     size_t text_len, len;
     const uint8_t *frame;
     if (!split(data, size, &text, &text_len, &frame, &len)) return;
-    rpc_owned_functype f = {0};
-    isorun_error *err = rpc_functype_parse(text, text_len, &f);
+    cm_owned_functype f = {0};
+    isorun_error *err = cm_functype_parse(text, text_len, &f);
     report("function type", err);
     if (err) {
         isorun_error_free(err);
@@ -194,7 +194,7 @@ static void fuzz_frame(const uint8_t *data, size_t size) {
         }
     }
     isorun_error_free(err);
-    rpc_owned_functype_free(&f);
+    cm_owned_functype_free(&f);
 }
 
 /* (module

@@ -51,7 +51,7 @@ static isorun_error *remote_error(const isorun_transport *t, const rpc_response 
 }
 
 static isorun_error *decode_response(isorun_transport *t, const uint8_t *frame, size_t len, const char *target,
-                                     const char *function, const rpc_functype *ft, isorun_val *results) {
+                                     const char *function, const cm_functype *ft, isorun_val *results) {
     tp_frame_header h;
     rpc_response resp;
     isorun_error *err = tp_frame_check(frame, len, t->opts.max_frame_bytes, &h);
@@ -116,7 +116,7 @@ static void send_cancel(isorun_transport *t, uint64_t id, const char *target) {
     isorun_error_free(rpc_transport_send(t, frame, sizeof frame, target, now_ns() + 100 * 1000000ull));
 }
 
-isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const rpc_functype *ft,
+isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const cm_functype *ft,
                        uint64_t fingerprint, const isorun_val *args, isorun_val *results, uint64_t deadline_ns,
                        const rpc_chain *chain) {
     uint64_t start = now_ns();
@@ -218,12 +218,12 @@ isorun_error *isorun_transport_call(isorun_transport *t, const char *remote_id, 
         return isr_error(ISORUN_ERR_ARGUMENT,
                          "isorun_transport_call: transport, remote id, function, type, args and results are required");
     size_t n = (size_t)type->nparams + type->nresults;
-    const rpc_type *small[16];
-    const rpc_type **storage = n <= 16 ? small : malloc(n * sizeof *storage);
+    const cm_type *small[16];
+    const cm_type **storage = n <= 16 ? small : malloc(n * sizeof *storage);
     if (!storage) return isr_error_nomem();
-    rpc_functype ft;
+    cm_functype ft;
     uint64_t fingerprint = 0;
-    isorun_error *err = rpc_functype_of_core(type, storage, &ft);
+    isorun_error *err = cm_functype_of_core(type, storage, &ft);
     if (!err) err = rpc_functype_fingerprint(&ft, &fingerprint);
     if (!err)
         err = rpc_call(t, remote_id, function, &ft, fingerprint, args, results,

@@ -34,8 +34,8 @@ typedef struct stub {
     char *name;         /* the import's name = the remote function's name */
     char *signature;    /* "i32 i32 -> i32", for isorun_imports_define */
     isorun_kind *kinds; /* parameters, then results */
-    const rpc_type **types;
-    rpc_functype ft;
+    const cm_type **types;
+    cm_functype ft;
     uint64_t fingerprint;
 } stub;
 
@@ -196,7 +196,7 @@ static isorun_error *make_stub(remote_link *l, const isorun_item_info *info, stu
     }
     st->signature = (char *)sig.data;
     isorun_functype core = {type->nparams, type->nresults, st->kinds, st->kinds + type->nparams};
-    isorun_error *err = rpc_functype_of_core(&core, st->types, &st->ft);
+    isorun_error *err = cm_functype_of_core(&core, st->types, &st->ft);
     if (!err) err = rpc_functype_fingerprint(&st->ft, &st->fingerprint);
     return err;
 }

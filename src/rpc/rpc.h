@@ -11,6 +11,7 @@
 #ifndef ISORUN_RPC_H
 #define ISORUN_RPC_H
 
+#include "../component/component.h"
 #include "../runtime/runtime.h"
 #include "../transport/transport.h"
 #include "../util/util.h"
@@ -22,82 +23,14 @@
 #include <stdint.h>
 
 /* ------------------------------------------------------------------------
- * Value types (types.c)
- *
- * A type is a tree of rpc_type nodes. Scalar nodes (bool ... string, core
- * i32/i64, own/borrow excluded) are shared immutable singletons from
- * rpc_type_scalar(); compound nodes are allocated and owned by their parent.
- * Types are written in a canonical text form (docs/protocol.md, "Types"), and
- * a function's type fingerprint is the FNV-1a 64-bit hash of its canonical
- * text, so both ends of a call compute it the same way without exchanging
- * types.
+ * Function type fingerprints (fingerprint.c); the types themselves are the
+ * component layer's (component.h)
  * ------------------------------------------------------------------------ */
 
-/* Bounds on a type, so a hostile or mistaken type string cannot make the
- * decoder recurse deeply or a type allocate without end. */
-#define RPC_TYPE_MAX_DEPTH 32
-#define RPC_TYPE_MAX_MEMBERS 1000 /* record fields, tuple members, cases, flags */
-#define RPC_TYPE_MAX_NAME 256
-
-typedef struct rpc_type rpc_type;
-struct rpc_type {
-    isorun_kind kind;
-    /* RECORD/TUPLE/VARIANT/ENUM/FLAGS: fields, members, cases, flags;
-     * LIST/OPTION: 1; RESULT: 2; 0 otherwise. */
-    uint32_t count;
-    /* RECORD/TUPLE: each member's type; VARIANT: each case's payload type
-     * (NULL: none); LIST: [0] the element; OPTION: [0] the payload; RESULT:
-     * [0] ok, [1] err (NULL: none); NULL for other kinds. */
-    const rpc_type **members;
-    /* RECORD fields, VARIANT/ENUM cases, FLAGS: count names; OWN/BORROW: [0]
-     * the resource name; NULL otherwise. */
-    char **names;
-    /* The fewest bytes any value of this type encodes to (always >= 1): a
-     * list count is bounded by remaining bytes / this. */
-    uint32_t min_size;
-};
-
-/* The shared node of a scalar kind (I32, I64, F32, F64, BOOL, S8 ... U64,
- * CHAR, STRING); NULL for other kinds. */
-const rpc_type *rpc_type_scalar(isorun_kind kind);
-/* "u32", "string", ...: the canonical keyword of a scalar kind; NULL for
- * other kinds. */
-const char *rpc_scalar_keyword(isorun_kind kind);
-/* Frees a type tree (scalar singletons are left alone). NULL is a no-op. */
-void rpc_type_free(rpc_type *t);
-
-/* Parses one type from text[0..len) (whitespace between tokens allowed).
- * ISORUN_ERR_ARGUMENT with the offset and what was expected. */
-isorun_error *rpc_type_parse(const char *text, size_t len, rpc_type **out);
-/* Appends t's canonical text to b; false on OOM. */
-bool rpc_type_print(isr_buf *b, const rpc_type *t);
-
-/* A function type: parameter and result types (borrowed). */
-typedef struct rpc_functype {
-    uint32_t nparams, nresults;
-    const rpc_type *const *params;
-    const rpc_type *const *results;
-} rpc_functype;
-
-/* Appends "func(P,...)->(R,...)" to b; false on OOM. */
-bool rpc_functype_print(isr_buf *b, const rpc_functype *ft);
 /* FNV-1a 64 of the canonical text. Errors only on OOM. */
-isorun_error *rpc_functype_fingerprint(const rpc_functype *ft, uint64_t *out);
+isorun_error *rpc_functype_fingerprint(const cm_functype *ft, uint64_t *out);
 /* FNV-1a 64 over bytes (the protocol's hash; see protocol.md). */
 uint64_t rpc_fnv1a64(const void *p, size_t n);
-
-/* A parsed function type that owns its types: "func(u32,u32)->(u32)". */
-typedef struct rpc_owned_functype {
-    rpc_functype ft;
-    rpc_type **types; /* nparams + nresults, owned */
-} rpc_owned_functype;
-isorun_error *rpc_functype_parse(const char *text, size_t len, rpc_owned_functype *out);
-void rpc_owned_functype_free(rpc_owned_functype *f);
-
-/* The rpc type of a core function signature (every kind must be I32, I64,
- * F32 or F64 — S32/U32/S64/U64 count as i32/i64). *out points into
- * storage, which must have room for nparams + nresults pointers. */
-isorun_error *rpc_functype_of_core(const isorun_functype *core, const rpc_type **storage, rpc_functype *out);
 
 /* ------------------------------------------------------------------------
  * Byte primitives (bytes.c): LEB128 and little-endian integers
@@ -148,15 +81,15 @@ bool rpc_put_string(isr_buf *b, const char *s, size_t len);
 /* Appends v's encoding as a value of type t. ISORUN_ERR_TYPE_MISMATCH when v
  * does not fit t (kind, count, tag, missing payload, invalid UTF-8 or char),
  * ISORUN_ERR_NOMEM. On error b may hold a partial encoding: truncate it. */
-isorun_error *rpc_value_encode(isr_buf *b, const rpc_type *t, const isorun_val *v);
-isorun_error *rpc_values_encode(isr_buf *b, uint32_t n, const rpc_type *const *types, const isorun_val *vals);
+isorun_error *rpc_value_encode(isr_buf *b, const cm_type *t, const isorun_val *v);
+isorun_error *rpc_values_encode(isr_buf *b, uint32_t n, const cm_type *const *types, const isorun_val *vals);
 
 /* Decodes one value of type t. On error *out is an I32 zero and nothing is
  * leaked. */
-isorun_error *rpc_value_decode(rpc_reader *r, const rpc_type *t, isorun_val *out);
+isorun_error *rpc_value_decode(rpc_reader *r, const cm_type *t, isorun_val *out);
 /* Decodes n values that must use up all of r; on error every out[i] is an I32
  * zero. */
-isorun_error *rpc_values_decode(rpc_reader *r, uint32_t n, const rpc_type *const *types, isorun_val *out);
+isorun_error *rpc_values_decode(rpc_reader *r, uint32_t n, const cm_type *const *types, isorun_val *out);
 
 /* Decoded values are freed by isorun_val_free; this frees n of them. */
 void rpc_values_free(isorun_val *vals, size_t n);
@@ -209,7 +142,7 @@ uint64_t rpc_request_chain_token(const rpc_request *req, uint32_t i);
 /* Appends a whole request frame (header + body) with the arguments encoded by
  * ft. chain has chain_len tokens. ISORUN_ERR_LIMIT when the body would exceed
  * max_body, or the chain RPC_MAX_CHAIN. */
-isorun_error *rpc_request_write(isr_buf *b, const rpc_request *req, const uint64_t *chain, const rpc_functype *ft,
+isorun_error *rpc_request_write(isr_buf *b, const rpc_request *req, const uint64_t *chain, const cm_functype *ft,
                                 const isorun_val *args, uint32_t max_body);
 /* Reads a request body (the frame header already checked). */
 isorun_error *rpc_request_read(const tp_frame_header *h, const uint8_t *body, size_t len, rpc_request *out);
@@ -227,7 +160,7 @@ typedef struct rpc_response {
 /* Appends a whole success response frame with results encoded by ft. When
  * the results do not fit in max_body, writes a too-large error response
  * instead (the caller must get an answer either way). */
-isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const rpc_functype *ft, const isorun_val *results,
+isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const cm_functype *ft, const isorun_val *results,
                                     uint32_t max_body);
 /* Appends a whole error response frame; the message is cut to
  * RPC_MAX_MESSAGE bytes (at a UTF-8 boundary). */
@@ -363,7 +296,7 @@ isorun_error *rpc_transport_redial(isorun_transport *t, isorun_transport **out);
  * waits until deadline_ns (absolute CLOCK_MONOTONIC; 0 = the transport's
  * call timeout from now), decodes results. chain: the hops to carry (may be
  * NULL). Remote failures become errors as isorun_transport_call says. */
-isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const rpc_functype *ft,
+isorun_error *rpc_call(isorun_transport *t, const char *target, const char *function, const cm_functype *ft,
                        uint64_t fingerprint, const isorun_val *args, isorun_val *results, uint64_t deadline_ns,
                        const rpc_chain *chain);
 

@@ -46,9 +46,9 @@ static void fail_with(answer *a, const isorun_error *err) {
  * small ones (this may run on a caller's thread, deep in a call chain). */
 typedef struct type_space {
     isorun_kind small_kinds[SMALL];
-    const rpc_type *small_types[SMALL];
+    const cm_type *small_types[SMALL];
     isorun_kind *kinds;
-    const rpc_type **types;
+    const cm_type **types;
 } type_space;
 
 static void type_space_free(type_space *ts) {
@@ -57,7 +57,7 @@ static void type_space_free(type_space *ts) {
 }
 
 /* The export's signature as an rpc type (kinds and types in ts). */
-static bool export_type(const wasm_functype *wt, type_space *ts, rpc_functype *ft, answer *a) {
+static bool export_type(const wasm_functype *wt, type_space *ts, cm_functype *ft, answer *a) {
     uint32_t n = wt->nparams + wt->nresults;
     ts->kinds = n <= SMALL ? ts->small_kinds : malloc(n * sizeof *ts->kinds);
     ts->types = n <= SMALL ? ts->small_types : malloc(n * sizeof *ts->types);
@@ -66,7 +66,7 @@ static bool export_type(const wasm_functype *wt, type_space *ts, rpc_functype *f
         return false;
     }
     isorun_kind *kinds = ts->kinds;
-    const rpc_type **storage = ts->types;
+    const cm_type **storage = ts->types;
     for (uint32_t i = 0; i < n; i++) {
         if (!isr_kind_of_valtype(wt->types[i], &kinds[i])) {
             fail(a, ISORUN_RPC_TYPE_MISMATCH,
@@ -75,7 +75,7 @@ static bool export_type(const wasm_functype *wt, type_space *ts, rpc_functype *f
         }
     }
     isorun_functype core = {wt->nparams, wt->nresults, kinds, kinds + wt->nparams};
-    isorun_error *err = rpc_functype_of_core(&core, storage, ft);
+    isorun_error *err = cm_functype_of_core(&core, storage, ft);
     if (err) {
         fail(a, ISORUN_RPC_TYPE_MISMATCH, "%s", isorun_error_message(err));
         isorun_error_free(err);
@@ -85,7 +85,7 @@ static bool export_type(const wasm_functype *wt, type_space *ts, rpc_functype *f
 }
 
 /* Runs f of inst with args, results into vals (as isorun_val). */
-static isorun_error *run(isorun_instance *inst, wasm_func *f, const rpc_functype *ft, const isorun_val *args,
+static isorun_error *run(isorun_instance *inst, wasm_func *f, const cm_functype *ft, const isorun_val *args,
                          isorun_val *results, uint64_t deadline_ns, const rpc_chain *chain) {
     const wasm_functype *wt = wasm_func_type(f);
     size_t width = wt->nparams > wt->nresults ? wt->nparams : wt->nresults;
@@ -112,7 +112,7 @@ static isorun_error *run(isorun_instance *inst, wasm_func *f, const rpc_functype
 /* Everything but building the response. On success a->status is OK and
  * results hold ft->nresults values. */
 static void answer_request(const rpc_serve_ctx *ctx, const rpc_request *req, uint64_t arrived_ns, answer *a,
-                           rpc_functype *ft, type_space *ts, isorun_val *small_results, isorun_val **results) {
+                           cm_functype *ft, type_space *ts, isorun_val *small_results, isorun_val **results) {
     char target[RPC_MAX_TARGET + 1], function[RPC_MAX_FUNCTION + 1];
     memcpy(target, req->target, req->target_len);
     target[req->target_len] = 0;
@@ -144,7 +144,7 @@ static void answer_request(const rpc_serve_ctx *ctx, const rpc_request *req, uin
     }
     if (have != req->fingerprint) {
         isr_buf text = {0};
-        bool ok = rpc_functype_print(&text, ft) && isr_buf_append(&text, "", 1);
+        bool ok = cm_functype_print(&text, ft) && isr_buf_append(&text, "", 1);
         fail(a, ISORUN_RPC_TYPE_MISMATCH,
              "\"%s\" of \"%s\" is %s (type fingerprint %016llx), but the caller expects a function with type "
              "fingerprint %016llx: the caller's import and this export have different signatures",
@@ -231,7 +231,7 @@ bool rpc_serve_request(const rpc_serve_ctx *ctx, const uint8_t *frame, size_t le
     type_space ts = {.kinds = NULL, .types = NULL};
     ts.kinds = ts.small_kinds, ts.types = ts.small_types;
     isorun_val small[SMALL];
-    rpc_functype ft = {0};
+    cm_functype ft = {0};
     isorun_val *results = NULL;
     answer_request(ctx, &req, arrived_ns, &a, &ft, &ts, small, &results);
     bool ok;

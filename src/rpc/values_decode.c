@@ -5,7 +5,7 @@
  * checked against the bytes that remain before anything is allocated (a list
  * of n elements needs at least n * min_size bytes), every allocation is
  * charged to the reader's budget, and nesting is as deep as the type, which
- * is bounded (RPC_TYPE_MAX_DEPTH). */
+ * is bounded (CM_TYPE_MAX_DEPTH). */
 #include "rpc.h"
 
 #include <stdio.h>
@@ -60,7 +60,7 @@ static isorun_error *decode_string(rpc_reader *r, isorun_val *out) {
 
 /* count values of types[i] (or all of `same` when types is NULL) into a new
  * array. On error the array is freed and *items is NULL. */
-static isorun_error *decode_items(rpc_reader *r, size_t count, const rpc_type *const *types, const rpc_type *same,
+static isorun_error *decode_items(rpc_reader *r, size_t count, const cm_type *const *types, const cm_type *same,
                                   isorun_val **items) {
     isorun_error *err = NULL;
     isorun_val *a = alloc_charged(r, count, sizeof *a, &err);
@@ -79,13 +79,13 @@ static isorun_error *decode_items(rpc_reader *r, size_t count, const rpc_type *c
     return NULL;
 }
 
-static isorun_error *decode_list(rpc_reader *r, const rpc_type *t, isorun_val *out) {
+static isorun_error *decode_list(rpc_reader *r, const cm_type *t, isorun_val *out) {
     uint64_t count;
     isorun_error *err = rpc_get_uleb(r, 32, &count);
     if (err) return isr_error_wrap(err, "list length");
     /* Every element takes at least min_size bytes: a count the remaining
      * bytes cannot pay for is garbage, found before allocating. */
-    const rpc_type *elem = t->members[0];
+    const cm_type *elem = t->members[0];
     if (count > rpc_reader_left(r) / elem->min_size) {
         char msg[160];
         snprintf(msg, sizeof msg, "list of %llu elements cannot fit in the %zu bytes left", (unsigned long long)count,
@@ -102,7 +102,7 @@ static isorun_error *decode_list(rpc_reader *r, const rpc_type *t, isorun_val *o
 }
 
 /* The payload of a case, when its type has one. */
-static isorun_error *decode_payload(rpc_reader *r, const rpc_type *payload_type, isorun_val **out) {
+static isorun_error *decode_payload(rpc_reader *r, const cm_type *payload_type, isorun_val **out) {
     *out = NULL;
     if (!payload_type) return NULL;
     isorun_error *err = NULL;
@@ -118,7 +118,7 @@ static isorun_error *decode_payload(rpc_reader *r, const rpc_type *payload_type,
     return NULL;
 }
 
-static isorun_error *decode_flags(rpc_reader *r, const rpc_type *t, isorun_val *out) {
+static isorun_error *decode_flags(rpc_reader *r, const cm_type *t, isorun_val *out) {
     uint32_t nbytes = (t->count + 7) / 8;
     const uint8_t *bytes;
     isorun_error *err = rpc_get_bytes(r, nbytes, &bytes);
@@ -137,7 +137,7 @@ static isorun_error *decode_flags(rpc_reader *r, const rpc_type *t, isorun_val *
 }
 
 /* Scalars: no allocation. */
-static isorun_error *decode_scalar(rpc_reader *r, const rpc_type *t, isorun_val *out) {
+static isorun_error *decode_scalar(rpc_reader *r, const cm_type *t, isorun_val *out) {
     isorun_error *err = NULL;
     uint64_t u = 0;
     int64_t s = 0;
@@ -189,7 +189,7 @@ static isorun_error *decode_scalar(rpc_reader *r, const rpc_type *t, isorun_val 
     return NULL;
 }
 
-isorun_error *rpc_value_decode(rpc_reader *r, const rpc_type *t, isorun_val *out) {
+isorun_error *rpc_value_decode(rpc_reader *r, const cm_type *t, isorun_val *out) {
     *out = zero_val();
     isorun_error *err;
     switch (t->kind) {
@@ -230,7 +230,7 @@ isorun_error *rpc_value_decode(rpc_reader *r, const rpc_type *t, isorun_val *out
             return rpc_reader_fail(r, t->kind == ISORUN_OPTION ? "option tag is neither 0 nor 1"
                                                                : "result tag is neither 0 nor 1");
         }
-        const rpc_type *payload_type = t->kind == ISORUN_OPTION ? (tag ? t->members[0] : NULL) : t->members[tag];
+        const cm_type *payload_type = t->kind == ISORUN_OPTION ? (tag ? t->members[0] : NULL) : t->members[tag];
         isorun_val *payload;
         if ((err = decode_payload(r, payload_type, &payload))) return err;
         out->kind = t->kind;
@@ -243,7 +243,7 @@ isorun_error *rpc_value_decode(rpc_reader *r, const rpc_type *t, isorun_val *out
     }
 }
 
-isorun_error *rpc_values_decode(rpc_reader *r, uint32_t n, const rpc_type *const *types, isorun_val *out) {
+isorun_error *rpc_values_decode(rpc_reader *r, uint32_t n, const cm_type *const *types, isorun_val *out) {
     for (uint32_t i = 0; i < n; i++) out[i] = zero_val();
     for (uint32_t i = 0; i < n; i++) {
         isorun_error *err = rpc_value_decode(r, types[i], &out[i]);

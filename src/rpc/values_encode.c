@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static isorun_error *mismatch(const rpc_type *t, const isorun_val *v) {
+static isorun_error *mismatch(const cm_type *t, const isorun_val *v) {
     isr_buf b = {0};
-    const char *want = rpc_type_print(&b, t) && isr_buf_append(&b, "", 1) ? (const char *)b.data : "?";
+    const char *want = cm_type_print(&b, t) && isr_buf_append(&b, "", 1) ? (const char *)b.data : "?";
     isorun_error *err = isr_error(ISORUN_ERR_TYPE_MISMATCH, "expected a value of type %s, got a %s value", want,
                                   isorun_kind_name(v->kind));
     isr_buf_free(&b);
@@ -44,7 +44,7 @@ static bool put_char(isr_buf *b, uint32_t c) {
     return isr_buf_append(b, u, n);
 }
 
-static isorun_error *encode_seq(isr_buf *b, const rpc_type *t, const isorun_val *v) {
+static isorun_error *encode_seq(isr_buf *b, const cm_type *t, const isorun_val *v) {
     if (v->of.seq.len && !v->of.seq.items) return isr_error(ISORUN_ERR_ARGUMENT, "sequence value without items");
     if (v->of.seq.len != t->count)
         return isr_error(ISORUN_ERR_TYPE_MISMATCH, "a %s of %u members was given %zu values",
@@ -60,7 +60,7 @@ static isorun_error *encode_seq(isr_buf *b, const rpc_type *t, const isorun_val 
 }
 
 /* A tag and, when the case has a payload type, the payload. */
-static isorun_error *encode_payload(isr_buf *b, const rpc_type *payload_type, const isorun_val *payload,
+static isorun_error *encode_payload(isr_buf *b, const cm_type *payload_type, const isorun_val *payload,
                                     const char *where) {
     if (!payload_type) {
         if (payload) return isr_error(ISORUN_ERR_TYPE_MISMATCH, "%s has no payload, but one was given", where);
@@ -71,7 +71,7 @@ static isorun_error *encode_payload(isr_buf *b, const rpc_type *payload_type, co
     return err ? isr_error_wrap(err, "%s", where) : NULL;
 }
 
-static isorun_error *encode_flags(isr_buf *b, const rpc_type *t, const isorun_val *v) {
+static isorun_error *encode_flags(isr_buf *b, const cm_type *t, const isorun_val *v) {
     if (v->of.flags.count != t->count)
         return isr_error(ISORUN_ERR_TYPE_MISMATCH, "flags of %u names were given a %u-flag value", t->count,
                          v->of.flags.count);
@@ -91,7 +91,7 @@ static isorun_error *encode_flags(isr_buf *b, const rpc_type *t, const isorun_va
     return NULL;
 }
 
-isorun_error *rpc_value_encode(isr_buf *b, const rpc_type *t, const isorun_val *v) {
+isorun_error *rpc_value_encode(isr_buf *b, const cm_type *t, const isorun_val *v) {
     isorun_kind k = v->kind;
     bool ok;
     switch (t->kind) {
@@ -175,7 +175,7 @@ isorun_error *rpc_value_encode(isr_buf *b, const rpc_type *t, const isorun_val *
                 return isr_error(ISORUN_ERR_TYPE_MISMATCH, "%s tag %u (must be 0 or 1)", isorun_kind_name(t->kind),
                                  tag);
             if (!rpc_put_u8(b, (uint8_t)tag)) return nomem();
-            const rpc_type *payload_type = t->kind == ISORUN_OPTION ? (tag ? t->members[0] : NULL)
+            const cm_type *payload_type = t->kind == ISORUN_OPTION ? (tag ? t->members[0] : NULL)
                                                                      : t->members[tag];
             const char *where = t->kind == ISORUN_OPTION ? (tag ? "option some" : "option none")
                                                           : (tag ? "result error" : "result ok");
@@ -190,7 +190,7 @@ isorun_error *rpc_value_encode(isr_buf *b, const rpc_type *t, const isorun_val *
     return ok ? NULL : nomem();
 }
 
-isorun_error *rpc_values_encode(isr_buf *b, uint32_t n, const rpc_type *const *types, const isorun_val *vals) {
+isorun_error *rpc_values_encode(isr_buf *b, uint32_t n, const cm_type *const *types, const isorun_val *vals) {
     for (uint32_t i = 0; i < n; i++) {
         isorun_error *err = rpc_value_encode(b, types[i], &vals[i]);
         if (err) return isr_error_wrap(err, "value %u", i);

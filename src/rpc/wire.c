@@ -30,7 +30,7 @@ uint64_t rpc_request_chain_token(const rpc_request *req, uint32_t i) {
     return v;
 }
 
-isorun_error *rpc_request_write(isr_buf *b, const rpc_request *req, const uint64_t *chain, const rpc_functype *ft,
+isorun_error *rpc_request_write(isr_buf *b, const rpc_request *req, const uint64_t *chain, const cm_functype *ft,
                                 const isorun_val *args, uint32_t max_body) {
     if (req->target_len > RPC_MAX_TARGET)
         return isr_error(ISORUN_ERR_ARGUMENT, "target id of %zu bytes is longer than the limit of %d",
@@ -75,7 +75,7 @@ isorun_error *rpc_request_read(const tp_frame_header *h, const uint8_t *body, si
     return NULL;
 }
 
-isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const rpc_functype *ft, const isorun_val *results,
+isorun_error *rpc_response_write_ok(isr_buf *b, uint64_t id, const cm_functype *ft, const isorun_val *results,
                                     uint32_t max_body) {
     size_t start;
     if (!begin_frame(b, &start, TP_FRAME_RESPONSE, id) || !rpc_put_u8(b, ISORUN_RPC_OK)) return isr_error_nomem();

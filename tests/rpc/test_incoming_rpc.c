@@ -111,10 +111,10 @@ static void setup(void) {
     fuel = make_instance(rt, "math_provider", "fuel-1", &budget, NULL, 0);
     REQUIRE(math && fuel);
     ctx = (rpc_serve_ctx){rt, rpc_process_salt(), RPC_DEFAULT_MAX_DECODED, ISORUN_DEFAULT_MAX_FRAME};
-    rpc_owned_functype f;
-    REQUIRE(rpc_functype_parse("func(i32)->(i32)", 16, &f) == NULL);
+    cm_owned_functype f;
+    REQUIRE(cm_functype_parse("func(i32)->(i32)", 16, &f) == NULL);
     REQUIRE(rpc_functype_fingerprint(&f.ft, &fp_i32__i32) == NULL);
-    rpc_owned_functype_free(&f);
+    cm_owned_functype_free(&f);
 }
 
 /* ---- one test per status -------------------------------------------------------- */
@@ -138,12 +138,12 @@ static void test_ok(void) {
 
 /* More parameters than the handler keeps on its stack. */
 static void test_many_parameters(void) {
-    rpc_owned_functype f;
+    cm_owned_functype f;
     const char *text = "func(i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32,i32)->(i32)";
-    REQUIRE(rpc_functype_parse(text, strlen(text), &f) == NULL);
+    REQUIRE(cm_functype_parse(text, strlen(text), &f) == NULL);
     uint64_t fp = 0;
     REQUIRE(rpc_functype_fingerprint(&f.ft, &fp) == NULL);
-    rpc_owned_functype_free(&f);
+    cm_owned_functype_free(&f);
     req_bytes r;
     begin(&r, 90, 0, fp, "math-1", "sum20", NULL, 0);
     for (int i = 1; i <= 20; i++) put_u8(&r, (uint8_t)i); /* 1 + ... + 20 */

@@ -8,9 +8,9 @@
 #include "values_util.h"
 
 /* Parses a type, aborting the test when the text is bad. */
-static rpc_type *type_of(const char *text) {
-    rpc_type *t = NULL;
-    isorun_error *err = rpc_type_parse(text, strlen(text), &t);
+static cm_type *type_of(const char *text) {
+    cm_type *t = NULL;
+    isorun_error *err = cm_type_parse(text, strlen(text), &t);
     if (err) fprintf(stderr, "type %s: %s\n", text, isorun_error_message(err));
     REQUIRE(err == NULL);
     return t;
@@ -29,7 +29,7 @@ static bool bytes_equal(const isr_buf *b, const uint8_t *want, size_t n) {
 /* v (consumed) encodes as type_text to exactly want[0..n), decodes back to an
  * equal value, and every strict prefix of the bytes fails to decode. */
 static void roundtrip(const char *type_text, isorun_val v, const uint8_t *want, size_t n) {
-    rpc_type *t = type_of(type_text);
+    cm_type *t = type_of(type_text);
     isr_buf b = {0};
     isorun_error *err = rpc_value_encode(&b, t, &v);
     if (err) fprintf(stderr, "encode %s: %s\n", type_text, isorun_error_message(err));
@@ -41,7 +41,7 @@ static void roundtrip(const char *type_text, isorun_val v, const uint8_t *want, 
     rpc_reader r;
     rpc_reader_init(&r, want, n, 1 << 20);
     isorun_val back;
-    err = rpc_values_decode(&r, 1, (const rpc_type *const *)&t, &back);
+    err = rpc_values_decode(&r, 1, (const cm_type *const *)&t, &back);
     if (err) fprintf(stderr, "decode %s: %s\n", type_text, isorun_error_message(err));
     CHECK(err == NULL);
     if (!err) {
@@ -52,7 +52,7 @@ static void roundtrip(const char *type_text, isorun_val v, const uint8_t *want, 
 
     for (size_t cut = 0; cut < n; cut++) {
         rpc_reader_init(&r, want, cut, 1 << 20);
-        err = rpc_values_decode(&r, 1, (const rpc_type *const *)&t, &back);
+        err = rpc_values_decode(&r, 1, (const cm_type *const *)&t, &back);
         CHECK(err != NULL);
         CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_MALFORMED);
         CHECK(back.kind == ISORUN_I32);
@@ -60,7 +60,7 @@ static void roundtrip(const char *type_text, isorun_val v, const uint8_t *want, 
     }
     isr_buf_free(&b);
     isorun_val_free(&v);
-    rpc_type_free(t);
+    cm_type_free(t);
 }
 
 #define RT(type, value, ...)                                                                       \
@@ -135,17 +135,17 @@ static void test_compounds(void) {
 
 /* Decoding bytes as type_text must fail with `code`. */
 static void bad(const char *type_text, isorun_error_code code, const uint8_t *bytes, size_t n) {
-    rpc_type *t = type_of(type_text);
+    cm_type *t = type_of(type_text);
     rpc_reader r;
     rpc_reader_init(&r, bytes, n, 1 << 20);
     isorun_val v;
-    isorun_error *err = rpc_values_decode(&r, 1, (const rpc_type *const *)&t, &v);
+    isorun_error *err = rpc_values_decode(&r, 1, (const cm_type *const *)&t, &v);
     CHECK(err != NULL);
     if (isorun_error_code_of(err) != code) fprintf(stderr, "    %s: %s\n", type_text, isorun_error_message(err));
     CHECK_EQ_INT(isorun_error_code_of(err), code);
     CHECK(v.kind == ISORUN_I32);
     isorun_error_free(err);
-    rpc_type_free(t);
+    cm_type_free(t);
 }
 
 #define BAD(type, code, ...)                                                                       \
@@ -217,7 +217,7 @@ static void test_encode_mismatch(void) {
         {"flags{a,b}", tv_flags(2, 4)},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        rpc_type *t = type_of(cases[i].type);
+        cm_type *t = type_of(cases[i].type);
         isr_buf b = {0};
         isorun_error *err = rpc_value_encode(&b, t, &cases[i].v);
         CHECK(err != NULL);
@@ -225,12 +225,12 @@ static void test_encode_mismatch(void) {
         isorun_error_free(err);
         isr_buf_free(&b);
         isorun_val_free(&cases[i].v);
-        rpc_type_free(t);
+        cm_type_free(t);
     }
     /* Invalid UTF-8 inside a string value. */
     isorun_val s = tv_string("ab");
     s.of.string.data[0] = (char)0xff;
-    rpc_type *t = type_of("string");
+    cm_type *t = type_of("string");
     isr_buf b = {0};
     isorun_error *err = rpc_value_encode(&b, t, &s);
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TYPE_MISMATCH);
@@ -238,13 +238,13 @@ static void test_encode_mismatch(void) {
     isr_buf_free(&b);
     isorun_val_free(&s);
     /* Core i32 accepts s32 and u32 (isorun.h): same bytes as i32. */
-    rpc_type_free(t);
+    cm_type_free(t);
     t = type_of("i32");
     isorun_val u = tv_u32(UINT32_MAX);
     CHECK(rpc_value_encode(&b, t, &u) == NULL);
     CHECK(b.len == 1 && b.data[0] == 0x7f);
     isr_buf_free(&b);
-    rpc_type_free(t);
+    cm_type_free(t);
 }
 
 static void test_type_text(void) {
@@ -254,30 +254,30 @@ static void test_type_text(void) {
         "flags{read,write}", "own<file>", "borrow<my-res>",
     };
     for (size_t i = 0; i < sizeof canonical / sizeof canonical[0]; i++) {
-        rpc_type *t = type_of(canonical[i]);
+        cm_type *t = type_of(canonical[i]);
         isr_buf b = {0};
-        CHECK(rpc_type_print(&b, t) && isr_buf_append(&b, "", 1));
+        CHECK(cm_type_print(&b, t) && isr_buf_append(&b, "", 1));
         if (strcmp((char *)b.data, canonical[i]) != 0)
             fprintf(stderr, "    printed %s, parsed %s\n", (char *)b.data, canonical[i]);
         CHECK(strcmp((char *)b.data, canonical[i]) == 0);
         isr_buf_free(&b);
-        rpc_type_free(t);
+        cm_type_free(t);
     }
     /* Whitespace is accepted and dropped from the canonical form. */
-    rpc_type *t = type_of(" record { a : list< u8 > , b : option<char> } ");
+    cm_type *t = type_of(" record { a : list< u8 > , b : option<char> } ");
     isr_buf b = {0};
-    CHECK(rpc_type_print(&b, t) && isr_buf_append(&b, "", 1));
+    CHECK(cm_type_print(&b, t) && isr_buf_append(&b, "", 1));
     CHECK(strcmp((char *)b.data, "record{a:list<u8>,b:option<char>}") == 0);
     isr_buf_free(&b);
-    rpc_type_free(t);
+    cm_type_free(t);
 
     const char *wrong[] = {
         "", "u33", "list<>", "list<u8", "record{}", "record{a:u8,a:u8}", "enum{}", "tuple<>",
         "result<_>", "variant{a(u8}", "u8 u8", "flags{a,,b}", "own<>", "option<u8>>",
     };
     for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
-        rpc_type *w = NULL;
-        isorun_error *err = rpc_type_parse(wrong[i], strlen(wrong[i]), &w);
+        cm_type *w = NULL;
+        isorun_error *err = cm_type_parse(wrong[i], strlen(wrong[i]), &w);
         if (!err) fprintf(stderr, "    accepted %s\n", wrong[i]);
         CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_ARGUMENT);
         isorun_error_free(err);
@@ -287,14 +287,14 @@ static void test_type_text(void) {
     for (int i = 0; i < 32; i++) strcat(deep, "list<");
     strcat(deep, "u8");
     for (int i = 0; i < 32; i++) strcat(deep, ">");
-    rpc_type *w = NULL;
-    isorun_error *err = rpc_type_parse(deep, strlen(deep), &w);
+    cm_type *w = NULL;
+    isorun_error *err = cm_type_parse(deep, strlen(deep), &w);
     CHECK(err == NULL);
-    rpc_type_free(w);
+    cm_type_free(w);
     memmove(deep + 5, deep, strlen(deep) + 1);
     memcpy(deep, "list<", 5);
     strcat(deep, ">");
-    err = rpc_type_parse(deep, strlen(deep), &w);
+    err = cm_type_parse(deep, strlen(deep), &w);
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_ARGUMENT);
     CHECK_STR_CONTAINS(isorun_error_message(err), "32 levels");
     isorun_error_free(err);
@@ -304,37 +304,37 @@ static void test_fingerprints(void) {
     /* FNV-1a 64 of the canonical text: fixed by protocol.md. */
     isorun_kind two[] = {ISORUN_I32, ISORUN_I32}, one[] = {ISORUN_I32};
     isorun_functype core = {2, 1, two, one};
-    const rpc_type *storage[3];
-    rpc_functype ft;
-    REQUIRE(rpc_functype_of_core(&core, storage, &ft) == NULL);
+    const cm_type *storage[3];
+    cm_functype ft;
+    REQUIRE(cm_functype_of_core(&core, storage, &ft) == NULL);
     isr_buf b = {0};
-    CHECK(rpc_functype_print(&b, &ft) && isr_buf_append(&b, "", 1));
+    CHECK(cm_functype_print(&b, &ft) && isr_buf_append(&b, "", 1));
     CHECK(strcmp((char *)b.data, "func(i32,i32)->(i32)") == 0);
     isr_buf_free(&b);
     uint64_t fp = 0;
     CHECK(rpc_functype_fingerprint(&ft, &fp) == NULL);
     CHECK_EQ_U64(fp, 0xaccb7835e70cec42ULL);
 
-    rpc_owned_functype parsed = {0};
+    cm_owned_functype parsed = {0};
     const char *text = "func( u32 , u32 ) -> ( u32 )";
-    REQUIRE(rpc_functype_parse(text, strlen(text), &parsed) == NULL);
+    REQUIRE(cm_functype_parse(text, strlen(text), &parsed) == NULL);
     CHECK_EQ_INT(parsed.ft.nparams, 2);
     CHECK_EQ_INT(parsed.ft.nresults, 1);
     CHECK(rpc_functype_fingerprint(&parsed.ft, &fp) == NULL);
     CHECK_EQ_U64(fp, 0x13606b4db53fe42eULL);
-    rpc_owned_functype_free(&parsed);
-    REQUIRE(rpc_functype_parse("func()->()", 10, &parsed) == NULL);
+    cm_owned_functype_free(&parsed);
+    REQUIRE(cm_functype_parse("func()->()", 10, &parsed) == NULL);
     CHECK(rpc_functype_fingerprint(&parsed.ft, &fp) == NULL);
     CHECK_EQ_U64(fp, 0x05ba3a07c41c5f1cULL);
-    rpc_owned_functype_free(&parsed);
+    cm_owned_functype_free(&parsed);
 
-    isorun_error *err = rpc_functype_parse("func(u8)", 8, &parsed);
+    isorun_error *err = cm_functype_parse("func(u8)", 8, &parsed);
     CHECK(err != NULL);
     isorun_error_free(err);
     /* A core signature cannot carry component kinds. */
     isorun_kind str[] = {ISORUN_STRING};
     isorun_functype bad_core = {1, 0, str, NULL};
-    err = rpc_functype_of_core(&bad_core, storage, &ft);
+    err = cm_functype_of_core(&bad_core, storage, &ft);
     CHECK_EQ_INT(isorun_error_code_of(err), ISORUN_ERR_TYPE_MISMATCH);
     isorun_error_free(err);
 }

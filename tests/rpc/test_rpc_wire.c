@@ -19,15 +19,15 @@ static const uint8_t add_request[] = {
     0x02, 0x7d,                                     /* args: 2, -3 */
 };
 
-static const rpc_type *i32_params[2], *i32_results[1];
-static rpc_functype add_type(void) {
-    i32_params[0] = i32_params[1] = i32_results[0] = rpc_type_scalar(ISORUN_I32);
-    rpc_functype ft = {2, 1, i32_params, i32_results};
+static const cm_type *i32_params[2], *i32_results[1];
+static cm_functype add_type(void) {
+    i32_params[0] = i32_params[1] = i32_results[0] = cm_type_scalar(ISORUN_I32);
+    cm_functype ft = {2, 1, i32_params, i32_results};
     return ft;
 }
 
 static void test_request_bytes(void) {
-    rpc_functype ft = add_type();
+    cm_functype ft = add_type();
     uint64_t chain[] = {0x8877665544332211ULL};
     rpc_request req = {.id = 7, .deadline_ns = 1000000000, .fingerprint = 0xaccb7835e70cec42ULL,
                        .target = "math-1", .target_len = 6, .function = "add", .function_len = 3,
@@ -68,7 +68,7 @@ static void test_request_bytes(void) {
 }
 
 static void test_request_limits(void) {
-    rpc_functype ft = add_type();
+    cm_functype ft = add_type();
     isorun_val args[2] = {isorun_val_i32(1), isorun_val_i32(2)};
     isr_buf b = {0};
     /* A body over the limit is refused before sending. */
@@ -116,7 +116,7 @@ static void test_request_limits(void) {
 }
 
 static void test_responses(void) {
-    rpc_functype ft = add_type();
+    cm_functype ft = add_type();
     isorun_val result = isorun_val_i32(5);
     isr_buf b = {0};
     REQUIRE(rpc_response_write_ok(&b, 9, &ft, &result, ISORUN_DEFAULT_MAX_FRAME) == NULL);

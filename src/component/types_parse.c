@@ -3,7 +3,7 @@
  * types in tests and tools read naturally; printing gives the canonical form
  * without it. The parser is bounded (depth, members, name length) because
  * the fuzzer feeds it arbitrary text. */
-#include "rpc.h"
+#include "component.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ static bool word(parser *p, const char **start, size_t *n) {
     size_t b = p->pos;
     while (p->pos < p->len && is_name_char(p->s[p->pos])) p->pos++;
     if (p->pos == b) return fail(p, "expected a name");
-    if (p->pos - b > RPC_TYPE_MAX_NAME) return fail(p, "name longer than 256 bytes");
+    if (p->pos - b > CM_TYPE_MAX_NAME) return fail(p, "name longer than 256 bytes");
     *start = p->s + b;
     *n = p->pos - b;
     return true;
@@ -60,8 +60,8 @@ static bool word(parser *p, const char **start, size_t *n) {
 
 static bool word_is(const char *w, size_t n, const char *kw) { return strlen(kw) == n && memcmp(w, kw, n) == 0; }
 
-static rpc_type *new_node(parser *p, isorun_kind kind) {
-    rpc_type *t = calloc(1, sizeof *t);
+static cm_type *new_node(parser *p, isorun_kind kind) {
+    cm_type *t = calloc(1, sizeof *t);
     if (!t && !p->err) p->err = isr_error_nomem();
     if (t) t->kind = kind;
     return t;
@@ -71,13 +71,13 @@ static uint32_t sat_add(uint32_t a, uint32_t b) { return a > UINT32_MAX - b ? UI
 
 /* Growable arrays of members and names while a compound type is read. */
 typedef struct members {
-    const rpc_type **types;
+    const cm_type **types;
     char **names;
     size_t n, cap_types, cap_names;
 } members;
 
-static bool push_member(parser *p, members *m, const rpc_type *t, const char *name, size_t name_len, bool named) {
-    if (m->n >= RPC_TYPE_MAX_MEMBERS) return fail(p, "more than 1000 members");
+static bool push_member(parser *p, members *m, const cm_type *t, const char *name, size_t name_len, bool named) {
+    if (m->n >= CM_TYPE_MAX_MEMBERS) return fail(p, "more than 1000 members");
     if (!isr_grow_array((void **)&m->types, &m->cap_types, m->n + 1, sizeof *m->types)) goto nomem;
     if (named) {
         for (size_t i = 0; i < m->n; i++)
@@ -96,18 +96,18 @@ nomem:
 
 static void members_free(members *m) {
     for (size_t i = 0; i < m->n; i++) {
-        rpc_type_free((rpc_type *)m->types[i]);
+        cm_type_free((cm_type *)m->types[i]);
         if (m->names) free(m->names[i]);
     }
     free(m->types);
     free(m->names);
 }
 
-static rpc_type *parse_type(parser *p);
+static cm_type *parse_type(parser *p);
 
 /* Moves the members into t (count, members and/or names). */
-static rpc_type *finish(parser *p, isorun_kind kind, members *m, bool keep_types, bool keep_names) {
-    rpc_type *t = new_node(p, kind);
+static cm_type *finish(parser *p, isorun_kind kind, members *m, bool keep_types, bool keep_names) {
+    cm_type *t = new_node(p, kind);
     if (!t) {
         members_free(m);
         return NULL;
@@ -127,19 +127,19 @@ static rpc_type *finish(parser *p, isorun_kind kind, members *m, bool keep_types
 }
 
 /* '<' type '>' for list and option. */
-static rpc_type *parse_single(parser *p, isorun_kind kind) {
+static cm_type *parse_single(parser *p, isorun_kind kind) {
     if (!expect(p, '<')) return NULL;
-    rpc_type *inner = parse_type(p);
+    cm_type *inner = parse_type(p);
     if (!inner) return NULL;
     if (!expect(p, '>')) {
-        rpc_type_free(inner);
+        cm_type_free(inner);
         return NULL;
     }
-    rpc_type *t = new_node(p, kind);
-    const rpc_type **slot = t ? calloc(1, sizeof *slot) : NULL;
+    cm_type *t = new_node(p, kind);
+    const cm_type **slot = t ? calloc(1, sizeof *slot) : NULL;
     if (!slot) {
         free(t);
-        rpc_type_free(inner);
+        cm_type_free(inner);
         if (!p->err) p->err = isr_error_nomem();
         return NULL;
     }
@@ -150,8 +150,8 @@ static rpc_type *parse_single(parser *p, isorun_kind kind) {
     return t;
 }
 
-static rpc_type *parse_result(parser *p) {
-    const rpc_type *ok = NULL, *error = NULL;
+static cm_type *parse_result(parser *p) {
+    const cm_type *ok = NULL, *error = NULL;
     if (accept(p, '<')) {
         if (accept(p, '_')) {
             if (!expect(p, ',')) return NULL;
@@ -162,8 +162,8 @@ static rpc_type *parse_result(parser *p) {
         }
         if (!expect(p, '>')) goto fail;
     }
-    rpc_type *t = new_node(p, ISORUN_RESULT);
-    const rpc_type **slots = t ? calloc(2, sizeof *slots) : NULL;
+    cm_type *t = new_node(p, ISORUN_RESULT);
+    const cm_type **slots = t ? calloc(2, sizeof *slots) : NULL;
     if (!slots) {
         free(t);
         if (!p->err) p->err = isr_error_nomem();
@@ -176,26 +176,26 @@ static rpc_type *parse_result(parser *p) {
     t->min_size = 1;
     return t;
 fail:
-    rpc_type_free((rpc_type *)ok);
-    rpc_type_free((rpc_type *)error);
+    cm_type_free((cm_type *)ok);
+    cm_type_free((cm_type *)error);
     return NULL;
 }
 
 /* tuple<T,...> */
-static rpc_type *parse_tuple(parser *p) {
+static cm_type *parse_tuple(parser *p) {
     members m = {0};
     if (!expect(p, '<')) return NULL;
     uint32_t size = 0;
     do {
-        rpc_type *t = parse_type(p);
+        cm_type *t = parse_type(p);
         if (!t || !push_member(p, &m, t, NULL, 0, false)) {
-            rpc_type_free(t);
+            cm_type_free(t);
             goto fail;
         }
         size = sat_add(size, t->min_size);
     } while (accept(p, ','));
     if (!expect(p, '>')) goto fail;
-    rpc_type *t = finish(p, ISORUN_TUPLE, &m, true, false);
+    cm_type *t = finish(p, ISORUN_TUPLE, &m, true, false);
     if (t) t->min_size = size;
     return t;
 fail:
@@ -206,7 +206,7 @@ fail:
 /* record{name:T,...}, variant{name(T),name,...}, enum{name,...},
  * flags{name,...}: a non-empty list of distinct names, as in the component
  * model (which has no empty records, variants, enums or flags). */
-static rpc_type *parse_named(parser *p, isorun_kind kind) {
+static cm_type *parse_named(parser *p, isorun_kind kind) {
     members m = {0};
     if (!expect(p, '{')) return NULL;
     uint32_t size = 0;
@@ -214,25 +214,25 @@ static rpc_type *parse_named(parser *p, isorun_kind kind) {
         const char *name;
         size_t n;
         if (!word(p, &name, &n)) goto fail;
-        rpc_type *t = NULL;
+        cm_type *t = NULL;
         if (kind == ISORUN_RECORD) {
             if (!expect(p, ':') || !(t = parse_type(p))) goto fail;
             size = sat_add(size, t->min_size);
         } else if (kind == ISORUN_VARIANT && accept(p, '(')) {
             if (!(t = parse_type(p))) goto fail;
             if (!expect(p, ')')) {
-                rpc_type_free(t);
+                cm_type_free(t);
                 goto fail;
             }
         }
         if (!push_member(p, &m, t, name, n, true)) {
-            rpc_type_free(t);
+            cm_type_free(t);
             goto fail;
         }
     } while (accept(p, ','));
     if (!expect(p, '}')) goto fail;
     bool has_types = kind == ISORUN_RECORD || kind == ISORUN_VARIANT;
-    rpc_type *t = finish(p, kind, &m, has_types, true);
+    cm_type *t = finish(p, kind, &m, has_types, true);
     if (!t) return NULL;
     if (kind == ISORUN_RECORD)
         t->min_size = size;
@@ -246,11 +246,11 @@ fail:
     return NULL;
 }
 
-static rpc_type *parse_handle(parser *p, isorun_kind kind) {
+static cm_type *parse_handle(parser *p, isorun_kind kind) {
     const char *name;
     size_t n;
     if (!expect(p, '<') || !word(p, &name, &n) || !expect(p, '>')) return NULL;
-    rpc_type *t = new_node(p, kind);
+    cm_type *t = new_node(p, kind);
     char **names = t ? calloc(1, sizeof *names) : NULL;
     char *copy = names ? isr_strndup(name, n) : NULL;
     if (!copy) {
@@ -265,22 +265,22 @@ static rpc_type *parse_handle(parser *p, isorun_kind kind) {
     return t;
 }
 
-static rpc_type *parse_type(parser *p) {
+static cm_type *parse_type(parser *p) {
     const char *w;
     size_t n;
     if (!word(p, &w, &n)) return NULL;
     for (int k = 0; k < ISORUN_KIND_COUNT_; k++) {
-        const char *keyword = rpc_scalar_keyword((isorun_kind)k);
-        /* Scalars are shared singletons; rpc_type_free leaves them alone. */
-        if (keyword && word_is(w, n, keyword)) return (rpc_type *)rpc_type_scalar((isorun_kind)k);
+        const char *keyword = cm_scalar_keyword((isorun_kind)k);
+        /* Scalars are shared singletons; cm_type_free leaves them alone. */
+        if (keyword && word_is(w, n, keyword)) return (cm_type *)cm_type_scalar((isorun_kind)k);
     }
-    if (p->depth >= RPC_TYPE_MAX_DEPTH) {
+    if (p->depth >= CM_TYPE_MAX_DEPTH) {
         p->pos -= n;
         fail(p, "type nested more than 32 levels deep");
         return NULL;
     }
     p->depth++;
-    rpc_type *t = NULL;
+    cm_type *t = NULL;
     if (word_is(w, n, "list")) t = parse_single(p, ISORUN_LIST);
     else if (word_is(w, n, "option")) t = parse_single(p, ISORUN_OPTION);
     else if (word_is(w, n, "result")) t = parse_result(p);
@@ -299,14 +299,14 @@ static rpc_type *parse_type(parser *p) {
     return t;
 }
 
-isorun_error *rpc_type_parse(const char *text, size_t len, rpc_type **out) {
+isorun_error *cm_type_parse(const char *text, size_t len, cm_type **out) {
     parser p = {.s = text, .len = len};
-    rpc_type *t = parse_type(&p);
+    cm_type *t = parse_type(&p);
     if (t) {
         skip_space(&p);
         if (p.pos != p.len) {
             fail(&p, "unexpected text after the type");
-            rpc_type_free(t);
+            cm_type_free(t);
             t = NULL;
         }
     }
@@ -320,16 +320,16 @@ static bool parse_type_list(parser *p, members *m) {
     if (!expect(p, '(')) return false;
     if (accept(p, ')')) return true;
     do {
-        rpc_type *t = parse_type(p);
+        cm_type *t = parse_type(p);
         if (!t || !push_member(p, m, t, NULL, 0, false)) {
-            rpc_type_free(t);
+            cm_type_free(t);
             return false;
         }
     } while (accept(p, ','));
     return expect(p, ')');
 }
 
-isorun_error *rpc_functype_parse(const char *text, size_t len, rpc_owned_functype *out) {
+isorun_error *cm_functype_parse(const char *text, size_t len, cm_owned_functype *out) {
     parser p = {.s = text, .len = len};
     members params = {0}, results = {0};
     const char *w;
@@ -339,7 +339,7 @@ isorun_error *rpc_functype_parse(const char *text, size_t len, rpc_owned_functyp
               parse_type_list(&p, &results);
     skip_space(&p);
     if (ok && p.pos != p.len) ok = fail(&p, "unexpected text after the function type");
-    rpc_type **all = NULL;
+    cm_type **all = NULL;
     if (ok && !(all = calloc(params.n + results.n + 1, sizeof *all))) {
         p.err = isr_error_nomem();
         ok = false;
@@ -349,21 +349,21 @@ isorun_error *rpc_functype_parse(const char *text, size_t len, rpc_owned_functyp
         members_free(&results);
         return p.err ? p.err : isr_error(ISORUN_ERR_ARGUMENT, "bad function type text");
     }
-    for (size_t i = 0; i < params.n; i++) all[i] = (rpc_type *)params.types[i];
-    for (size_t i = 0; i < results.n; i++) all[params.n + i] = (rpc_type *)results.types[i];
+    for (size_t i = 0; i < params.n; i++) all[i] = (cm_type *)params.types[i];
+    for (size_t i = 0; i < results.n; i++) all[params.n + i] = (cm_type *)results.types[i];
     out->types = all;
     out->ft.nparams = (uint32_t)params.n;
     out->ft.nresults = (uint32_t)results.n;
-    out->ft.params = (const rpc_type *const *)all;
-    out->ft.results = (const rpc_type *const *)(all + params.n);
+    out->ft.params = (const cm_type *const *)all;
+    out->ft.results = (const cm_type *const *)(all + params.n);
     free(params.types);
     free(results.types);
     return NULL;
 }
 
-void rpc_owned_functype_free(rpc_owned_functype *f) {
+void cm_owned_functype_free(cm_owned_functype *f) {
     if (!f->types) return;
-    for (uint32_t i = 0; i < f->ft.nparams + f->ft.nresults; i++) rpc_type_free(f->types[i]);
+    for (uint32_t i = 0; i < f->ft.nparams + f->ft.nresults; i++) cm_type_free(f->types[i]);
     free(f->types);
     f->types = NULL;
 }
