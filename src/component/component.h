@@ -86,4 +86,398 @@ void cm_owned_functype_free(cm_owned_functype *f);
  * storage, which must have room for nparams + nresults pointers. */
 isorun_error *cm_functype_of_core(const isorun_functype *core, const cm_type **storage, cm_functype *out);
 
+/* ------------------------------------------------------------------------
+ * Component binaries (binary.c, binary_types.c, binary_internal.h)
+ *
+ * cm_component_decode reads a component binary — the component model's
+ * design/mvp/Binary.md, preamble version 0x0d layer 0x01, as wasm-tools and
+ * jco emit it for WASI 0.2 components — into a cm_component: every
+ * definition in binary order, each kind's items in arrays, the index space
+ * of every sort, and types resolved into cm_type trees and cm_deftype
+ * descriptions. Nothing is instantiated or run, and embedded core modules
+ * are not decoded (wasm_module_new takes their bytes later).
+ *
+ * Decoded: custom sections (kept by name), core modules, core instances
+ * (instantiate with named instance arguments, or inline exports), core
+ * types (function types; module types with imports, exports, function
+ * types and outer type aliases), nested components (recursively), component
+ * instances (instantiate with named arguments of any sort, or inline
+ * exports), aliases (instance export, core instance export, outer), types
+ * (every value type of WASI 0.2: primitives, record, variant, list, tuple,
+ * flags, enum, option, result, own, borrow; function types with named
+ * parameters; component, instance and resource types), canonical
+ * definitions (lift, lower with string-encoding, memory, realloc and
+ * post-return options; resource.new, resource.drop, resource.rep), start,
+ * imports and exports (names in every importname'/exportname' form: plain,
+ * and with implements/versionsuffix options; export type ascriptions).
+ *
+ * Refused with "... is not supported": the async and threads additions
+ * (stream, future and error-context types, async function and resource
+ * types, every canonical built-in other than the five above, the async and
+ * callback canonopts), fixed-length lists, the value section, core GC
+ * types and exception tags, shared and 64-bit memories.
+ *
+ * Checked: the grammar (LEB128 widths, UTF-8 names, kebab-case labels,
+ * section and item sizes); every index against its index space ("unknown
+ * core func 3"), which grows definition by definition as the binary says;
+ * the sort or type kind an index must have (a valtype names a value type,
+ * own/borrow a resource, canon lift a function type, an externdesc the
+ * matching type kind, an export alias an export of that name and sort of
+ * an instance whose type is known); duplicate import and export names.
+ * Not checked here (later stages, which have the core modules): that core
+ * signatures fit the canonical ABI, that instantiation arguments match
+ * imports, export aliases of instantiated core modules, subtyping.
+ *
+ * Errors: ISORUN_ERR_MALFORMED "at offset 0x..: reason" (offsets from the
+ * start of the outermost binary), ISORUN_ERR_NOMEM. Decoding is bounded:
+ * every count is checked against the bytes left before anything is
+ * allocated, nesting (components and types inside each other) against
+ * CM_BINARY_MAX_NESTING, value types against CM_TYPE_MAX_DEPTH,
+ * CM_TYPE_MAX_MEMBERS and CM_BINARY_MAX_TYPE_NODES, and all memory the
+ * result holds against a multiple of the input's size.
+ *
+ * Everything a cm_component points to is owned by the component returned
+ * by cm_component_decode (the root) and lives until cm_component_free; the
+ * input may be freed once decode returns (the component keeps a copy).
+ * The cm_type trees are shared between types (a type that names another
+ * points to its tree), so they must never be given to cm_type_free.
+ * ------------------------------------------------------------------------ */
+
+#include "../wasm/wasm.h"
+
+/* Components and component/instance/module types inside each other. */
+#define CM_BINARY_MAX_NESTING 16
+/* Nodes of one value type counted as a tree (types share subtrees, so a
+ * few bytes could otherwise describe a tree too big to walk). */
+#define CM_BINARY_MAX_TYPE_NODES 100000
+
+/* The sorts of index spaces, core ones first. */
+typedef enum cm_sort {
+    CM_SORT_CORE_FUNC,
+    CM_SORT_CORE_TABLE,
+    CM_SORT_CORE_MEMORY,
+    CM_SORT_CORE_GLOBAL,
+    CM_SORT_CORE_TYPE,
+    CM_SORT_CORE_MODULE,
+    CM_SORT_CORE_INSTANCE,
+    CM_SORT_FUNC,
+    CM_SORT_VALUE,
+    CM_SORT_TYPE,
+    CM_SORT_COMPONENT,
+    CM_SORT_INSTANCE,
+    CM_SORT_COUNT_
+} cm_sort;
+
+/* "core func", ..., "instance" (as in error messages); "?" out of range. */
+const char *cm_sort_name(cm_sort sort);
+
+/* A name from the binary: NUL-terminated valid UTF-8 of len bytes (core
+ * names may contain NUL, so use len). Absent names are {"", 0}. */
+typedef struct cm_name {
+    const char *s;
+    uint32_t len;
+} cm_name;
+
+typedef struct cm_sortidx {
+    uint8_t sort; /* cm_sort */
+    uint32_t index;
+} cm_sortidx;
+
+typedef struct cm_deftype cm_deftype;
+typedef struct cm_core_deftype cm_core_deftype;
+typedef struct cm_component cm_component;
+
+/* ---- core types ---- */
+
+/* An import or export in a core module type. */
+typedef struct cm_core_extern {
+    cm_name module; /* imports: the module name; exports: empty */
+    cm_name name;
+    uint8_t kind;   /* wasm_externkind */
+    const cm_core_deftype *func; /* FUNC: a CM_CORE_FUNCTYPE */
+    wasm_tabletype table;        /* TABLE */
+    wasm_limits memory;          /* MEMORY (32-bit, unshared) */
+    wasm_globaltype global;      /* GLOBAL */
+} cm_core_extern;
+
+typedef enum cm_core_deftype_kind { CM_CORE_FUNCTYPE, CM_CORE_MODULETYPE } cm_core_deftype_kind;
+
+struct cm_core_deftype {
+    uint8_t kind;       /* cm_core_deftype_kind */
+    wasm_functype func; /* FUNCTYPE: types are wasm_valtype bytes */
+    /* MODULETYPE: its imports and exports in declaration order. */
+    uint32_t nimports, nexports;
+    const cm_core_extern *imports, *exports;
+};
+
+/* ---- component types ---- */
+
+typedef enum cm_deftype_kind {
+    CM_DEFTYPE_VALUE,
+    CM_DEFTYPE_FUNC,
+    CM_DEFTYPE_COMPONENT,
+    CM_DEFTYPE_INSTANCE,
+    CM_DEFTYPE_RESOURCE,
+} cm_deftype_kind;
+
+/* What an import or export is: its sort and type, resolved. */
+typedef struct cm_externdesc {
+    uint8_t sort; /* CORE_MODULE, FUNC, VALUE, TYPE, COMPONENT or INSTANCE */
+    /* CORE_MODULE: the module type; NULL when unknown (a module defined in
+     * the binary and not decoded here). */
+    const cm_core_deftype *module;
+    /* FUNC, COMPONENT, INSTANCE: the function/component/instance type.
+     * TYPE: the type bound to the name — for (eq i) type i; for (sub
+     * resource) a fresh abstract RESOURCE. */
+    const cm_deftype *type;
+    bool sub_resource; /* TYPE: declared (sub resource) */
+    const cm_type *value; /* VALUE: the value's type */
+} cm_externdesc;
+
+/* A named import or export of a component or instance type (and a
+ * component's imports). implements and version_suffix are the name's
+ * options (importname'/exportname' form 0x02); empty when absent. */
+typedef struct cm_extern {
+    cm_name name;
+    cm_name implements;
+    cm_name version_suffix;
+    cm_externdesc desc;
+} cm_extern;
+
+struct cm_deftype {
+    uint8_t kind; /* cm_deftype_kind */
+    /* VALUE: the type tree (a scalar singleton for a primitive). */
+    const cm_type *value;
+    /* FUNC: parameter and result types (for cm_canon_func_new and the
+     * rpc layer), parameter names, and result names when the binary named
+     * its results (older encoders; NULL otherwise). */
+    cm_functype func;
+    const cm_name *param_names;
+    const cm_name *result_names;
+    /* COMPONENT: imports and exports; INSTANCE: exports. In declaration
+     * order; names are unique. */
+    uint32_t nimports, nexports;
+    const cm_extern *imports, *exports;
+    /* RESOURCE. A resource's identity is its cm_deftype: aliases and (eq)
+     * bounds refer to the same one. local: defined by a resource type in
+     * a component (representation i32, destructor: a core func index);
+     * otherwise abstract, made by a (sub resource) import or export. name:
+     * the import/export name that introduced it, or "resource-N" for a
+     * local resource not exported yet. */
+    bool local;
+    bool has_dtor;
+    uint32_t dtor;
+    const char *name;
+    /* Private: name lookup over exports. */
+    const uint32_t *export_table_;
+    uint32_t export_table_mask_;
+};
+
+/* The export of t (a COMPONENT or INSTANCE) named name; NULL if none. */
+const cm_extern *cm_deftype_export(const cm_deftype *t, const char *name, size_t len);
+/* The import of t (a COMPONENT) named name; NULL if none. */
+const cm_extern *cm_deftype_import(const cm_deftype *t, const char *name, size_t len);
+
+/* ---- definitions ---- */
+
+typedef enum cm_def_kind {
+    CM_DEF_CORE_MODULE,
+    CM_DEF_CORE_INSTANCE,
+    CM_DEF_CORE_TYPE,
+    CM_DEF_COMPONENT,
+    CM_DEF_INSTANCE,
+    CM_DEF_ALIAS,
+    CM_DEF_TYPE,
+    CM_DEF_CANON,
+    CM_DEF_START,
+    CM_DEF_IMPORT,
+    CM_DEF_EXPORT,
+} cm_def_kind;
+
+/* One definition, in binary order: the index-th item of its kind's array
+ * (core_modules, core_instances, ...), at offset in the outermost binary. */
+typedef struct cm_def {
+    uint8_t kind; /* cm_def_kind */
+    uint32_t index;
+    size_t offset;
+} cm_def;
+
+/* A core module: its bytes (a whole core binary, "\0asm" version 1) in the
+ * component's copy of the input. */
+typedef struct cm_core_module {
+    const uint8_t *bytes;
+    size_t size;
+    size_t offset; /* in the outermost binary */
+} cm_core_module;
+
+/* A core instance: instantiate core module `module` with args (name ->
+ * core instance index), or a bundle of inline exports. */
+typedef struct cm_core_instance_arg {
+    cm_name name;
+    uint32_t instance;
+} cm_core_instance_arg;
+typedef struct cm_core_inline_export {
+    cm_name name;
+    cm_sortidx item; /* a core sort */
+} cm_core_inline_export;
+typedef struct cm_core_instance {
+    bool instantiate;
+    uint32_t module;
+    uint32_t count; /* args or exports */
+    const cm_core_instance_arg *args;
+    const cm_core_inline_export *exports;
+} cm_core_instance;
+
+/* A component instance: instantiate component `component` with args (name
+ * -> item of any sort), or a bundle of inline exports (name -> item). type
+ * is its INSTANCE type: the component type's exports, or the bundle's. */
+typedef struct cm_instance_arg {
+    cm_name name;
+    cm_sortidx item;
+} cm_instance_arg;
+typedef struct cm_instance {
+    bool instantiate;
+    uint32_t component;
+    uint32_t count;
+    const cm_instance_arg *args; /* instantiate: args; otherwise the exports */
+    const cm_deftype *type;
+} cm_instance;
+
+typedef enum cm_alias_kind { CM_ALIAS_EXPORT, CM_ALIAS_CORE_EXPORT, CM_ALIAS_OUTER } cm_alias_kind;
+/* An alias adding one index of `sort`: the export `name` of instance
+ * (EXPORT) or core instance (CORE_EXPORT) `instance`, or index
+ * outer_index of the scope outer_count levels out (OUTER; 0 = this one). */
+typedef struct cm_alias {
+    uint8_t sort; /* cm_sort */
+    uint8_t kind; /* cm_alias_kind */
+    uint32_t instance;
+    cm_name name;
+    uint32_t outer_count, outer_index;
+} cm_alias;
+
+typedef enum cm_canondef_kind {
+    CM_CANONDEF_LIFT,          /* core func -> func */
+    CM_CANONDEF_LOWER,         /* func -> core func */
+    CM_CANONDEF_RESOURCE_NEW,  /* -> core func (i32) -> i32 */
+    CM_CANONDEF_RESOURCE_DROP, /* -> core func (i32) -> () */
+    CM_CANONDEF_RESOURCE_REP,  /* -> core func (i32) -> i32 */
+} cm_canondef_kind;
+
+typedef enum cm_string_encoding {
+    CM_STRING_UTF8,
+    CM_STRING_UTF16,
+    CM_STRING_LATIN1_UTF16,
+} cm_string_encoding;
+
+/* A canonical definition. LIFT: core func `func` lifted to function type
+ * `type` (type = its FUNC deftype). LOWER: func `func` lowered (type = the
+ * func's FUNC deftype). RESOURCE_*: resource type `type_index` (type = the
+ * RESOURCE). Options: string encoding (UTF8 when not given), memory (core
+ * memory index), realloc and post-return (core func indices). */
+typedef struct cm_canondef {
+    uint8_t kind; /* cm_canondef_kind */
+    uint32_t func;
+    uint32_t type_index;
+    const cm_deftype *type;
+    uint8_t string_encoding; /* cm_string_encoding */
+    bool has_memory, has_realloc, has_post_return;
+    uint32_t memory, realloc, post_return;
+} cm_canondef;
+
+/* A start definition: call func with the values args, its nresults results
+ * becoming new values. */
+typedef struct cm_start {
+    uint32_t func;
+    uint32_t nargs;
+    const uint32_t *args;
+    uint32_t nresults;
+} cm_start;
+
+/* An export of the component: item under name. desc is the ascribed
+ * externdesc when the binary gives one (has_ascription), else the item's
+ * own. */
+typedef struct cm_export {
+    cm_name name;
+    cm_name implements;
+    cm_name version_suffix;
+    cm_sortidx item;
+    bool has_ascription;
+    cm_externdesc desc;
+} cm_export;
+
+typedef struct cm_custom {
+    cm_name name;
+    const uint8_t *bytes; /* the contents after the name */
+    size_t size;
+} cm_custom;
+
+/* Where index i of a sort came from: definition kind def (IMPORT, EXPORT,
+ * ALIAS, CANON, CORE_MODULE, CORE_INSTANCE, CORE_TYPE, COMPONENT,
+ * INSTANCE, TYPE, START) and its index in that kind's array (START: also
+ * which result, in `result`), and what is known of its type:
+ *   FUNC, TYPE, COMPONENT, INSTANCE: type (never NULL);
+ *   VALUE: value (NULL when the value's type is not known);
+ *   CORE_TYPE: core_type; CORE_MODULE: core_type, a module type, or NULL
+ *     when it is a module of the binary (not decoded here);
+ *   CORE_INSTANCE: core_instance, the definition, when it is one of this
+ *     component's core instance definitions; NULL otherwise;
+ *   CORE_FUNC, CORE_TABLE, CORE_MEMORY, CORE_GLOBAL: nothing. */
+typedef struct cm_index_entry {
+    uint8_t def; /* cm_def_kind */
+    uint32_t def_index;
+    uint32_t result;
+    const cm_deftype *type;
+    const cm_type *value;
+    const cm_core_deftype *core_type;
+    const cm_core_instance *core_instance;
+} cm_index_entry;
+
+struct cm_component {
+    /* This component's bytes (for a nested one, a range of the root's) and
+     * where they start in the outermost binary. */
+    const uint8_t *bytes;
+    size_t size;
+    size_t offset;
+    /* Every definition, in binary order. */
+    uint32_t ndefs;
+    const cm_def *defs;
+    /* Each kind's items in binary order (cm_def.index points here). */
+    uint32_t ncore_modules, ncore_instances, ncore_types, ncomponents, ninstances, naliases, ntypes, ncanons,
+        nstarts, nimports, nexports, ncustoms;
+    const cm_core_module *core_modules;
+    const cm_core_instance *core_instances;
+    const cm_core_deftype *const *core_types;
+    const cm_component *const *components;
+    const cm_instance *instances;
+    const cm_alias *aliases;
+    const cm_deftype *const *types;
+    const cm_canondef *canons;
+    const cm_start *starts;
+    const cm_extern *imports;
+    const cm_export *exports;
+    const cm_custom *customs;
+    /* The index spaces after the last definition. */
+    uint32_t nspace[CM_SORT_COUNT_];
+    const cm_index_entry *space[CM_SORT_COUNT_];
+    /* The component's type: its imports and exports (as instantiating it
+     * sees them; names unique). */
+    const cm_deftype *type;
+    struct cm_binary_arena *arena_; /* private; set only on the root */
+};
+
+/* Decodes a component binary into *out (see above). A core module (version
+ * 1) is refused with a message that says so. */
+isorun_error *cm_component_decode(const uint8_t *bytes, size_t len, cm_component **out);
+/* Frees what cm_component_decode returned, with everything in it. NULL and
+ * nested components (owned by their root) are no-ops. */
+void cm_component_free(cm_component *c);
+
+/* Index i of sort in c's index space; NULL when out of range. */
+const cm_index_entry *cm_component_index(const cm_component *c, cm_sort sort, uint32_t i);
+/* c's export named name; NULL if none. */
+const cm_export *cm_component_export(const cm_component *c, const char *name, size_t len);
+/* For an OWN or BORROW node of a type in root (or any component nested
+ * in it): the RESOURCE deftype it refers to. NULL for any other node. */
+const cm_deftype *cm_component_handle_resource(const cm_component *root, const cm_type *handle);
+
 #endif /* ISORUN_COMPONENT_H */
