@@ -204,16 +204,26 @@ static void exact_operand(body *b, int shape) {
     gen_simd_exact(b);
 }
 
+/* A v128.const of float lanes of `shape`: with these, NaNs of two operands
+ * meet in a lane more often than with constants of any shape. */
+static void float_const(body *b, int shape) {
+    uint8_t bytes[16];
+    gen_v128_lanes(b->s, bytes, shape == SHAPE_F32 ? 4 : 8, true);
+    gb_op(b, WASM_OP_V128_CONST), gen_put_bytes(b->m, b->code, bytes, sizeof bytes);
+}
+
 /* float_value(shape) of the top of the file. */
 static void gen_float_value(body *b, int shape) {
     b->budget--;
     if (gb_stop(b)) {
-        gb_const(b, WASM_V128);
+        float_const(b, shape);
         return;
     }
     b->depth++;
     uint32_t r = gen_below(b->s, 100);
-    if (r < 30 || b->nvfloat[shape] == 0)
+    if (r < 12)
+        float_const(b, shape);
+    else if (r < 30 || b->nvfloat[shape] == 0)
         gen_simd_exact(b);
     else if (r < 92)
         vector_op(b, b->vfloat[shape][gen_below(b->s, b->nvfloat[shape])]);

@@ -146,22 +146,26 @@ static uint64_t lane_bits(gen_source *s, unsigned bytes, bool is_float) {
     }
 }
 
+void gen_v128_lanes(gen_source *s, uint8_t bytes[16], unsigned lane_bytes, bool is_float) {
+    uint32_t how = gen_below(s, 8);
+    if (how == 7) {
+        for (unsigned i = 0; i < 16; i++) bytes[i] = (uint8_t)gen_below(s, 256);
+        return;
+    }
+    uint64_t lane = 0;
+    for (unsigned at = 0; at < 16; at += lane_bytes) {
+        /* 0-1: one value in every lane (a splat); otherwise lane by lane. */
+        if (at == 0 || how >= 2) lane = lane_bits(s, lane_bytes, is_float);
+        for (unsigned k = 0; k < lane_bytes; k++) bytes[at + k] = (uint8_t)(lane >> (8 * k));
+    }
+}
+
 void gen_v128_constant(gen_source *s, uint8_t bytes[16]) {
     /* Shapes in the order 0 (an exhausted stream) makes simplest. */
     static const struct {
         unsigned lane_bytes;
         bool is_float;
     } shapes[6] = {{4, false}, {1, false}, {2, false}, {8, false}, {4, true}, {8, true}};
-    uint32_t how = gen_below(s, 8), shape = gen_below(s, 6);
-    unsigned width = shapes[shape].lane_bytes;
-    if (how == 7) {
-        for (unsigned i = 0; i < 16; i++) bytes[i] = (uint8_t)gen_below(s, 256);
-        return;
-    }
-    uint64_t lane = 0;
-    for (unsigned at = 0; at < 16; at += width) {
-        /* 0-1: one value in every lane (a splat); otherwise lane by lane. */
-        if (at == 0 || how >= 2) lane = lane_bits(s, width, shapes[shape].is_float);
-        for (unsigned k = 0; k < width; k++) bytes[at + k] = (uint8_t)(lane >> (8 * k));
-    }
+    uint32_t shape = gen_below(s, 6);
+    gen_v128_lanes(s, bytes, shapes[shape].lane_bytes, shapes[shape].is_float);
 }

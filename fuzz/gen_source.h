@@ -44,5 +44,8 @@ uint64_t gen_constant_bits(gen_source *s, uint8_t valtype);
  * drawn one by one (for the float shapes NaNs, infinities, -0 among them),
  * or random bytes. All zeros on an exhausted stream. */
 void gen_v128_constant(gen_source *s, uint8_t bytes[16]);
+/* The same in a given lane shape: lanes of lane_bytes (1, 2, 4 or 8),
+ * floats when is_float (4 or 8). */
+void gen_v128_lanes(gen_source *s, uint8_t bytes[16], unsigned lane_bytes, bool is_float);
 
 #endif /* ISORUN_FUZZ_GEN_SOURCE_H */
