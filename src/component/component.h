@@ -1,8 +1,8 @@
 /*
  * component.h — the component layer's face: the component model's value
- * types (a tree of cm_type nodes), their canonical text, and function types.
- * The rpc layer encodes values by these types; the canonical ABI and
- * component binaries will build on them.
+ * types (a tree of cm_type nodes), their canonical text, function types, and
+ * the canonical ABI that lifts and lowers values by them. The rpc layer
+ * encodes values by these types; component binaries will build on them.
  */
 #ifndef ISORUN_COMPONENT_H
 #define ISORUN_COMPONENT_H
@@ -85,6 +85,199 @@ void cm_owned_functype_free(cm_owned_functype *f);
  * F32 or F64 — S32/U32/S64/U64 count as i32/i64). *out points into
  * storage, which must have room for nparams + nresults pointers. */
 isorun_error *cm_functype_of_core(const isorun_functype *core, const cm_type **storage, cm_functype *out);
+
+/* ------------------------------------------------------------------------
+ * Canonical ABI (canon_layout.c, canon_lift.c, canon_lower.c)
+ *
+ * How component values cross into and out of a core module built for the
+ * component model, as WebAssembly/component-model design/mvp/CanonicalABI.md
+ * defines it, for synchronous calls: each type's layout in linear memory and
+ * its flattening into core values; lowering host values (isorun_val) into a
+ * core call's flat values and the guest's memory; lifting flat values and
+ * memory back into values. Both roles:
+ *
+ *   host calls a guest export ("canon lift" of the core function):
+ *     cm_canon_lower_params -> call the core export -> cm_canon_lift_results
+ *     -> then the caller runs the export's cabi_post_<name> with the same
+ *        flat results, if the guest has one (the lifted values are copies)
+ *   guest calls a host import ("canon lower" of the host function):
+ *     cm_canon_lift_params -> run the host function -> cm_canon_lower_results
+ *
+ * Flat values are 64-bit slots, as the wasm layer's: i32 in the low 32 bits
+ * (upper bits ignored on input, zero on output), i64 as is, f32/f64 as their
+ * IEEE bit patterns (f32 in the low 32 bits).
+ *
+ * What this layer does not do (ISORUN_ERR_ARGUMENT when a type needs it):
+ *   - string encodings other than utf8 (the default canonopt);
+ *   - resources: own/borrow need handle tables, which are not here yet;
+ *   - async, stream, future, error-context; fixed-length lists;
+ *   - empty records/tuples/variants/enums and flags outside 1..32 members,
+ *     which the component model forbids.
+ * The core kinds i32/i64 (rpc's core signatures) are laid out like u32/u64
+ * and lift to I32/I64 values; S32/U32 (S64/U64) values lower into them too.
+ *
+ * NaNs: lifting an f32/f64 canonicalises any NaN (0x7fc00000,
+ * 0x7ff8000000000000), as the spec's lift does; lowering does the same (the
+ * spec lets a host scramble NaNs or not; this is its deterministic profile).
+ *
+ * Errors:
+ *   ISORUN_ERR_TRAP  the guest broke the ABI: a pointer or range outside its
+ *                    memory (ISORUN_TRAP_MEMORY_OOB); a misaligned pointer,
+ *                    invalid UTF-8, a discriminant out of range or a char
+ *                    that is not a Unicode scalar value (ISORUN_TRAP_
+ *                    UNREACHABLE: isorun has no dedicated trap code yet); a
+ *                    string or list beyond the ABI's length limits, or a lift
+ *                    beyond its budget (ISORUN_TRAP_RESOURCE_LIMIT). Errors
+ *                    from the memory's realloc come back as they are.
+ *   ISORUN_ERR_TYPE_MISMATCH  a host value does not fit its type (as in rpc
+ *                    and isorun_instance_call); nothing in guest memory has
+ *                    been touched then.
+ *   ISORUN_ERR_ARGUMENT  a malformed host value (NULL items with a length),
+ *                    an unsupported type, no memory or realloc where the type
+ *                    needs one.
+ *   ISORUN_ERR_NOMEM.
+ * Messages say where: "result 0: list element 3: field b: ...".
+ * ------------------------------------------------------------------------ */
+
+#define CM_CANON_MAX_FLAT_PARAMS 16
+#define CM_CANON_MAX_FLAT_RESULTS 1
+/* The longest string (in bytes) that can be lowered into a guest. */
+#define CM_CANON_MAX_STRING_BYTES 0x7FFFFFFFu
+/* cm_abi.nflat of a type that flattens to more than
+ * CM_CANON_MAX_FLAT_PARAMS values: such a type only ever travels in memory,
+ * so its flat types are not kept. */
+#define CM_ABI_MANY_FLAT (CM_CANON_MAX_FLAT_PARAMS + 1)
+
+/* The canonical ABI layout of one type: a tree that mirrors the cm_type
+ * tree, computed once (cm_abi_new, cm_canon_func_new) so that lifting and
+ * lowering never recompute sizes. Read-only after construction. */
+typedef struct cm_abi cm_abi;
+struct cm_abi {
+    const cm_type *type; /* borrowed; NULL for a variant case without payload */
+    uint32_t size;       /* elem_size: bytes in memory (0 only when type is NULL) */
+    uint32_t align;      /* alignment: 1, 2, 4 or 8 */
+    /* Where this node sits in its parent: a record/tuple field's offset from
+     * the record's start; a function parameter's or result's offset in the
+     * tuple that holds them when they spill to memory. 0 otherwise. */
+    uint32_t offset;
+    /* The flattened core types (ISORUN_I32, I64, F32, F64), joined over the
+     * cases for variants; nflat is CM_ABI_MANY_FLAT when there are more than
+     * CM_CANON_MAX_FLAT_PARAMS, and flat[] is then not filled in. */
+    uint32_t nflat;
+    uint8_t flat[CM_CANON_MAX_FLAT_PARAMS];
+    /* VARIANT, ENUM, OPTION, RESULT: the discriminant's bytes (1, 2 or 4);
+     * FLAGS: the bit vector's bytes (1, 2 or 4). 0 otherwise. */
+    uint32_t disc_size;
+    /* VARIANT, ENUM, OPTION, RESULT: the payload's offset from the start. */
+    uint32_t payload_offset;
+    /* LIST: 1, the element; RECORD/TUPLE: the fields; VARIANT, ENUM, OPTION,
+     * RESULT: one per case in discriminant order (OPTION: none, some;
+     * RESULT: ok, error), type NULL when the case has no payload. */
+    uint32_t nchildren;
+    cm_abi *children;
+    /* A string or list somewhere inside: the value needs memory (and, to
+     * lower it, realloc) even when it travels flat. */
+    bool uses_memory;
+};
+
+/* The layout of t (borrowed: it must outlive *out). ISORUN_ERR_ARGUMENT
+ * when t cannot cross the canonical ABI (see above) or is larger than
+ * 4 GiB; ISORUN_ERR_NOMEM. */
+isorun_error *cm_abi_new(const cm_type *t, cm_abi **out);
+void cm_abi_free(cm_abi *a); /* NULL is a no-op */
+
+/* A component function's canonical ABI: the layouts of its parameters and
+ * results, whether they spill to memory, and the core signatures a core
+ * function must have to implement it ("lift") or to call it ("lower"). */
+typedef struct cm_canon_func {
+    cm_functype type;           /* borrowed; must outlive this */
+    cm_abi *params;             /* type.nparams layouts; offset = place in the spilled tuple */
+    cm_abi *results;            /* type.nresults layouts; likewise */
+    uint32_t nflat_params;      /* flattened count, at most CM_ABI_MANY_FLAT */
+    uint32_t nflat_results;     /* likewise */
+    bool params_spill;          /* > 16 flat params: one i32 pointer to a tuple in memory */
+    bool results_spill;         /* > 1 flat result: a pointer (lift: returned; lower: out-param) */
+    uint32_t params_size, params_align;   /* the tuple of all parameters */
+    uint32_t results_size, results_align; /* the tuple of all results */
+    /* Core signatures (flatten_functype). lift: the core function that
+     * implements the component function; lower: the core import that calls
+     * it (with the out-pointer as its last parameter when results spill). */
+    isorun_functype lift_core, lower_core;
+    isorun_kind core_kinds_[2 * (CM_CANON_MAX_FLAT_PARAMS + 2)];
+    /* Which canonopts a call needs: memory, and realloc to lower the
+     * parameters into a lifted export (lift) or the results into a lowered
+     * import's caller (lower). */
+    bool needs_memory;
+    bool lift_needs_realloc;
+    bool lower_needs_realloc;
+} cm_canon_func;
+
+/* ft's types are borrowed and must outlive *out. Errors as cm_abi_new's,
+ * naming the parameter or result. */
+isorun_error *cm_canon_func_new(const cm_functype *ft, cm_canon_func **out);
+void cm_canon_func_free(cm_canon_func *f); /* NULL is a no-op */
+
+/* A guest's linear memory and allocator, as the canonical ABI sees them
+ * (the memory and realloc canonopts). Not tied to the runtime: the caller
+ * backs it with an instance's memory 0 and its exported cabi_realloc, or,
+ * in tests, with a plain byte array. */
+typedef struct cm_memory {
+    void *env; /* passed to both functions */
+    /* The memory's current base address and size in bytes. Called at the
+     * start of every operation and again after every realloc, since the
+     * guest's allocator may grow (and so move) the memory. */
+    void (*view)(void *env, uint8_t **base, uint64_t *size);
+    /* Calls the guest's cabi_realloc(old_ptr, old_size, align, new_size)
+     * and gives back the pointer it returned in *out. The guest must not be
+     * able to call imports meanwhile (the spec's may_leave = false). May be
+     * NULL when nothing needs lowering into memory. Any error it returns
+     * (a trap in the guest) ends the operation as is. This layer checks the
+     * pointer itself: misaligned or out of bounds is a trap. */
+    isorun_error *(*realloc)(void *env, uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
+                             uint32_t *out);
+    /* How many bytes of guest memory one lift may read through pointers
+     * (strings, lists, a spilled tuple; counted again each time the same
+     * bytes are read): bounds what a guest can make the host allocate by
+     * pointing many strings at one big range. 0: the memory's size at the
+     * start of the lift, which any value whose parts do not overlap fits in.
+     * Beyond it, the lift traps with ISORUN_TRAP_RESOURCE_LIMIT. */
+    uint64_t lift_budget;
+} cm_memory;
+
+/* Host calls a guest export (f->lift_core is the export's signature).
+ * Lowers args[0..f->type.nparams) into flat_args[0..f->lift_core.nparams),
+ * calling realloc for strings, lists and a spilled parameter tuple, in the
+ * spec's order. mem may be NULL when !f->needs_memory (likewise below). */
+isorun_error *cm_canon_lower_params(const cm_canon_func *f, const cm_memory *mem, const isorun_val *args,
+                                    uint64_t *flat_args);
+/* Lifts the export's flat_results[0..f->lift_core.nresults) (and the memory
+ * they point to) into results[0..f->type.nresults), which the caller owns
+ * (isorun_val_free) on success; on failure they are left I32 zero. */
+isorun_error *cm_canon_lift_results(const cm_canon_func *f, const cm_memory *mem, const uint64_t *flat_results,
+                                    isorun_val *results);
+
+/* Guest calls a host import (f->lower_core is the import's signature).
+ * Lifts flat_args[0..f->lower_core.nparams) into args[0..f->type.nparams),
+ * owned by the caller on success, I32 zero on failure. */
+isorun_error *cm_canon_lift_params(const cm_canon_func *f, const cm_memory *mem, const uint64_t *flat_args,
+                                   isorun_val *args);
+/* Lowers the host function's results[0..f->type.nresults) for the guest:
+ * into flat_results[0..f->lower_core.nresults), or, when they spill, into
+ * the tuple at the out-pointer (the last of the guest's flat_args, which are
+ * the ones cm_canon_lift_params read). Strings and lists are allocated with
+ * the guest's realloc. */
+isorun_error *cm_canon_lower_results(const cm_canon_func *f, const cm_memory *mem, const isorun_val *results,
+                                     const uint64_t *flat_args, uint64_t *flat_results);
+
+/* The single-value steps the four calls above are made of (the spec's
+ * load, store, lift_flat, lower_flat), for tests and for other users of the
+ * ABI. ptr must be a valid, aligned place for a value of a's type (checked:
+ * a trap otherwise). The flat forms read or write a->nflat values, which
+ * must not be CM_ABI_MANY_FLAT (ISORUN_ERR_ARGUMENT). */
+isorun_error *cm_canon_load(const cm_abi *a, const cm_memory *mem, uint32_t ptr, isorun_val *out);
+isorun_error *cm_canon_store(const cm_abi *a, const cm_memory *mem, const isorun_val *v, uint32_t ptr);
+isorun_error *cm_canon_lift_flat(const cm_abi *a, const cm_memory *mem, const uint64_t *flat, isorun_val *out);
+isorun_error *cm_canon_lower_flat(const cm_abi *a, const cm_memory *mem, const isorun_val *v, uint64_t *flat);
 
 /* ------------------------------------------------------------------------
  * Component binaries (binary.c, binary_types.c, binary_internal.h)
