@@ -59,7 +59,9 @@ typedef enum isorun_error_code {
 } isorun_error_code;
 
 /* Every trap a guest can cause: X(enum suffix, message). The messages are the
- * ones the WebAssembly specification's test suite uses. */
+ * ones the WebAssembly specification's test suite uses. INVALID_VALUE is the
+ * component model's: a guest handed over a value its type does not allow
+ * (a misaligned pointer, invalid UTF-8, a discriminant out of range). */
 #define ISORUN_TRAP_LIST(X)                                                    \
     X(NONE, "no trap")                                                         \
     X(UNREACHABLE, "unreachable")                                              \
@@ -77,7 +79,8 @@ typedef enum isorun_error_code {
     X(INTERRUPTED, "interrupted")                                              \
     X(DEADLINE, "deadline exceeded")                                           \
     X(RESOURCE_LIMIT, "resource limit exceeded")                               \
-    X(HOST, "host function failed")
+    X(HOST, "host function failed")                                           \
+    X(INVALID_VALUE, "invalid value")
 
 typedef enum isorun_trap_code {
 #define ISORUN_X_ENUM(name, msg) ISORUN_TRAP_##name,

@@ -9,10 +9,8 @@
 #include "component.h"
 
 /* The trap for a value the guest made that the ABI forbids (misaligned
- * pointer, invalid UTF-8, discriminant out of range, bad char). isorun's
- * trap table has no code for "invalid canonical ABI value"; this is the
- * one place to change when it gets one. */
-#define CANON_TRAP_INVALID ISORUN_TRAP_UNREACHABLE
+ * pointer, invalid UTF-8, discriminant out of range, bad char). */
+#define CANON_TRAP_INVALID ISORUN_TRAP_INVALID_VALUE
 
 /* One lift or lower in progress: the memory and its current view. */
 typedef struct canon_cx {

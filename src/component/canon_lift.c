@@ -199,7 +199,7 @@ static isorun_error *begin_variant(const cm_abi *a, uint64_t disc, isorun_val *o
 
 static isorun_error *load_value(canon_cx *cx, const cm_abi *a, uint64_t ptr, isorun_val *out) {
     isorun_kind k = a->type->kind;
-    uint64_t bits, len;
+    uint64_t bits = 0, len = 0; /* set by read_int on success; gcc -O3 cannot see that */
     isorun_error *err;
     if (is_scalar(k)) {
         if ((err = read_int(cx, ptr, a->size, &bits))) return err;

@@ -95,6 +95,7 @@ static const struct {
     {ISORUN_TRAP_DEADLINE, 14},
     {ISORUN_TRAP_RESOURCE_LIMIT, 15},
     {ISORUN_TRAP_HOST, 16},
+    {ISORUN_TRAP_INVALID_VALUE, 17},
 };
 
 _Static_assert(sizeof trap_wire / sizeof trap_wire[0] == ISORUN_TRAP_COUNT_,

@@ -234,7 +234,8 @@ static void test_status_table(void) {
     for (int t = 0; t < ISORUN_TRAP_COUNT_; t++)
         CHECK_EQ_INT(rpc_trap_from_wire(rpc_trap_to_wire((isorun_trap_code)t)), t);
     CHECK_EQ_INT(rpc_trap_to_wire(ISORUN_TRAP_OUT_OF_FUEL), 12);
-    CHECK_EQ_INT(rpc_trap_from_wire(17), ISORUN_TRAP_COUNT_);
+    CHECK_EQ_INT(rpc_trap_to_wire(ISORUN_TRAP_INVALID_VALUE), 17);
+    CHECK_EQ_INT(rpc_trap_from_wire(18), ISORUN_TRAP_COUNT_);
 }
 
 int main(void) {

@@ -929,7 +929,7 @@ static void test_params_spill(void) {
 
     /* A misaligned or out-of-bounds tuple pointer traps. */
     flat[0] = tuple + 4;
-    TRAPS(cm_canon_lift_params(fn.f, &m.mem, flat, back), ISORUN_TRAP_UNREACHABLE, "not 8-byte aligned");
+    TRAPS(cm_canon_lift_params(fn.f, &m.mem, flat, back), ISORUN_TRAP_INVALID_VALUE, "not 8-byte aligned");
     flat[0] = 4096 - 64;
     TRAPS(cm_canon_lift_params(fn.f, &m.mem, flat, back), ISORUN_TRAP_MEMORY_OOB, "parameters' tuple");
     for (int i = 0; i < 17; i++) CHECK(back[i].kind == ISORUN_I32); /* left empty */
@@ -984,12 +984,12 @@ static void test_results_spill(void) {
 
     /* Bad out-pointers trap before anything is written or allocated. */
     flat_args[1] = out + 2;
-    TRAPS(cm_canon_lower_results(fn.f, &m.mem, results, flat_args, NULL), ISORUN_TRAP_UNREACHABLE, "out-pointer");
+    TRAPS(cm_canon_lower_results(fn.f, &m.mem, results, flat_args, NULL), ISORUN_TRAP_INVALID_VALUE, "out-pointer");
     flat_args[1] = 4096 - 8;
     TRAPS(cm_canon_lower_results(fn.f, &m.mem, results, flat_args, NULL), ISORUN_TRAP_MEMORY_OOB, "out-pointer");
     CHECK_EQ_INT(m.nreallocs, 1);
     flat_result = 4094;
-    TRAPS(cm_canon_lift_results(fn.f, &m.mem, &flat_result, back), ISORUN_TRAP_UNREACHABLE, "results' tuple");
+    TRAPS(cm_canon_lift_results(fn.f, &m.mem, &flat_result, back), ISORUN_TRAP_INVALID_VALUE, "results' tuple");
     flat_result = 0xFFFFFFFCu;
     TRAPS(cm_canon_lift_results(fn.f, &m.mem, &flat_result, back), ISORUN_TRAP_MEMORY_OOB, "results' tuple");
     free_vals(results, 2);
@@ -1047,7 +1047,7 @@ static void test_guest_pointer_traps(void) {
     /* Through memory: the (ptr, len) pair itself out of bounds. */
     TRAPS(cm_canon_load(str.abi, &m.mem, 4092, &v), ISORUN_TRAP_MEMORY_OOB, NULL);
     TRAPS(cm_canon_load(str.abi, &m.mem, 4100, &v), ISORUN_TRAP_MEMORY_OOB, NULL);
-    TRAPS(cm_canon_load(str.abi, &m.mem, 2, &v), ISORUN_TRAP_UNREACHABLE, "aligned");
+    TRAPS(cm_canon_load(str.abi, &m.mem, 2, &v), ISORUN_TRAP_INVALID_VALUE, "aligned");
 
     /* Invalid UTF-8: an overlong NUL, a surrogate, a stray byte, a cut
      * sequence. */
@@ -1056,7 +1056,7 @@ static void test_guest_pointer_traps(void) {
         memcpy(m.bytes + 100, bad[i], strlen(bad[i]));
         flat[0] = 100;
         flat[1] = strlen(bad[i]);
-        TRAPS(cm_canon_lift_flat(str.abi, &m.mem, flat, &v), ISORUN_TRAP_UNREACHABLE, "not valid UTF-8");
+        TRAPS(cm_canon_lift_flat(str.abi, &m.mem, flat, &v), ISORUN_TRAP_INVALID_VALUE, "not valid UTF-8");
     }
     typed_free(&str);
 
@@ -1064,7 +1064,7 @@ static void test_guest_pointer_traps(void) {
     typed lst = TYPED("list<u32>");
     flat[0] = 102;
     flat[1] = 1;
-    TRAPS(cm_canon_lift_flat(lst.abi, &m.mem, flat, &v), ISORUN_TRAP_UNREACHABLE, "not 4-byte aligned");
+    TRAPS(cm_canon_lift_flat(lst.abi, &m.mem, flat, &v), ISORUN_TRAP_INVALID_VALUE, "not 4-byte aligned");
     flat[0] = 4080;
     flat[1] = 5;
     TRAPS(cm_canon_lift_flat(lst.abi, &m.mem, flat, &v), ISORUN_TRAP_MEMORY_OOB, "a list");
@@ -1097,8 +1097,8 @@ static void test_guest_pointer_traps(void) {
     put32(&m, 612, 702); /* element 1: a = "ok", b = disc 2 */
     put32(&m, 616, 0);
     m.bytes[620] = 2;
-    TRAPS(cm_canon_load(nested.abi, &m.mem, 512, &v), ISORUN_TRAP_UNREACHABLE,
-          "list element 1: field b: unreachable: canonical ABI: discriminant 2 of an option with 2 cases");
+    TRAPS(cm_canon_load(nested.abi, &m.mem, 512, &v), ISORUN_TRAP_INVALID_VALUE,
+          "list element 1: field b: invalid value: canonical ABI: discriminant 2 of an option with 2 cases");
     m.bytes[620] = 0;
     REQUIRE(OK(cm_canon_load(nested.abi, &m.mem, 512, &v)));
     CHECK(v.of.seq.len == 2 && v.of.seq.items[0].of.seq.items[1].of.variant.payload->of.u8 == 5);
@@ -1108,23 +1108,23 @@ static void test_guest_pointer_traps(void) {
     /* Discriminants out of range, in memory and flat. */
     typed en = TYPED("enum{a,b,c}");
     m.bytes[40] = 3;
-    TRAPS(cm_canon_load(en.abi, &m.mem, 40, &v), ISORUN_TRAP_UNREACHABLE, "discriminant 3");
+    TRAPS(cm_canon_load(en.abi, &m.mem, 40, &v), ISORUN_TRAP_INVALID_VALUE, "discriminant 3");
     flat[0] = 0x100000000ull; /* an i32 of 0: fine */
     REQUIRE(OK(cm_canon_lift_flat(en.abi, &m.mem, flat, &v)));
     CHECK_EQ_INT(v.of.variant.tag, 0);
     flat[0] = 0xFFFFFFFFu;
-    TRAPS(cm_canon_lift_flat(en.abi, &m.mem, flat, &v), ISORUN_TRAP_UNREACHABLE, "discriminant 4294967295");
+    TRAPS(cm_canon_lift_flat(en.abi, &m.mem, flat, &v), ISORUN_TRAP_INVALID_VALUE, "discriminant 4294967295");
     typed_free(&en);
     typed res = TYPED("result<u8,string>");
     flat[0] = 7;
-    TRAPS(cm_canon_lift_flat(res.abi, &m.mem, flat, &v), ISORUN_TRAP_UNREACHABLE, "discriminant 7");
+    TRAPS(cm_canon_lift_flat(res.abi, &m.mem, flat, &v), ISORUN_TRAP_INVALID_VALUE, "discriminant 7");
     typed_free(&res);
     char *text = enum_text(300);
     typed e300 = TYPED(text);
     free(text);
     m.bytes[44] = 0x2C; /* 300 */
     m.bytes[45] = 0x01;
-    TRAPS(cm_canon_load(e300.abi, &m.mem, 44, &v), ISORUN_TRAP_UNREACHABLE, "discriminant 300");
+    TRAPS(cm_canon_load(e300.abi, &m.mem, 44, &v), ISORUN_TRAP_INVALID_VALUE, "discriminant 300");
     m.bytes[45] = 0x00;
     REQUIRE(OK(cm_canon_load(e300.abi, &m.mem, 44, &v)));
     CHECK_EQ_INT(v.of.variant.tag, 44);
@@ -1135,9 +1135,9 @@ static void test_guest_pointer_traps(void) {
     static const uint32_t bad_chars[] = {0xD800, 0xDBFF, 0xDFFF, 0x110000, 0xFFFFFFFFu};
     for (size_t i = 0; i < 5; i++) {
         flat[0] = bad_chars[i];
-        TRAPS(cm_canon_lift_flat(ch.abi, &m.mem, flat, &v), ISORUN_TRAP_UNREACHABLE, "not a Unicode scalar value");
+        TRAPS(cm_canon_lift_flat(ch.abi, &m.mem, flat, &v), ISORUN_TRAP_INVALID_VALUE, "not a Unicode scalar value");
         put32(&m, 48, bad_chars[i]);
-        TRAPS(cm_canon_load(ch.abi, &m.mem, 48, &v), ISORUN_TRAP_UNREACHABLE, "not a Unicode scalar value");
+        TRAPS(cm_canon_load(ch.abi, &m.mem, 48, &v), ISORUN_TRAP_INVALID_VALUE, "not a Unicode scalar value");
     }
     typed_free(&ch);
     fake_free(&m);
@@ -1164,7 +1164,7 @@ static void test_realloc_traps(void) {
     fake_init(&m, 4096);
     m.bad_at = 1;
     m.bad_ptr = 66;
-    TRAPS(cm_canon_lower_flat(lst.abi, &m.mem, &v, flat), ISORUN_TRAP_UNREACHABLE, "not 4-byte aligned");
+    TRAPS(cm_canon_lower_flat(lst.abi, &m.mem, &v, flat), ISORUN_TRAP_INVALID_VALUE, "not 4-byte aligned");
     fake_free(&m);
     /* ...or trapping in the guest: that error comes back as it is. */
     fake_init(&m, 4096);
@@ -1267,7 +1267,7 @@ static void test_host_value_errors(void) {
     /* A store outside the memory or misaligned is a trap too. */
     typed u = TYPED("u32");
     v = V_u32(1);
-    TRAPS(cm_canon_store(u.abi, &m.mem, &v, 4094), ISORUN_TRAP_UNREACHABLE, "aligned");
+    TRAPS(cm_canon_store(u.abi, &m.mem, &v, 4094), ISORUN_TRAP_INVALID_VALUE, "aligned");
     TRAPS(cm_canon_store(u.abi, &m.mem, &v, 4096), ISORUN_TRAP_MEMORY_OOB, NULL);
     typed_free(&u);
     fake_free(&m);
@@ -1434,7 +1434,7 @@ static void test_real_guest(void) {
 
     /* A guest that breaks the ABI is caught, not trusted. */
     FAILS(call_string_export(&g, "bad-pointer", "x", &out), ISORUN_ERR_TRAP, ISORUN_TRAP_MEMORY_OOB, "a string");
-    FAILS(call_string_export(&g, "bad-utf8", "x", &out), ISORUN_ERR_TRAP, ISORUN_TRAP_UNREACHABLE, "UTF-8");
+    FAILS(call_string_export(&g, "bad-utf8", "x", &out), ISORUN_ERR_TRAP, ISORUN_TRAP_INVALID_VALUE, "UTF-8");
 
     wasm_store_free(g.store);
     wasm_module_free(module);
