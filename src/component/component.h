@@ -124,8 +124,8 @@ isorun_error *cm_functype_of_core(const isorun_functype *core, const cm_type **s
  *   ISORUN_ERR_TRAP  the guest broke the ABI: a pointer or range outside its
  *                    memory (ISORUN_TRAP_MEMORY_OOB); a misaligned pointer,
  *                    invalid UTF-8, a discriminant out of range or a char
- *                    that is not a Unicode scalar value (ISORUN_TRAP_
- *                    UNREACHABLE: isorun has no dedicated trap code yet); a
+ *                    that is not a Unicode scalar value
+ *                    (ISORUN_TRAP_INVALID_VALUE); a
  *                    string or list beyond the ABI's length limits, or a lift
  *                    beyond its budget (ISORUN_TRAP_RESOURCE_LIMIT). Errors
  *                    from the memory's realloc come back as they are.
