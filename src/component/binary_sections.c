@@ -60,13 +60,18 @@ static bool push_ptr(reader *r, vec *v, const void *p) {
     return true;
 }
 
-static bool read_sortidx(reader *r, const scope *sc, cm_sortidx *out, const cm_index_entry **entry) {
-    if (!read_sort(r, &out->sort) || !read_u32(r, &out->index)) return false;
-    return (*entry = space_get(r, sc, (cm_sort)out->sort, out->index)) != NULL;
-}
-
 /* Sorts a component can export or bundle into an instance. */
 static bool exportable(uint8_t sort) { return sort == CM_SORT_CORE_MODULE || sort >= CM_SORT_FUNC; }
+
+/* sortidx; with `what` ("an instance", "a component"), only of sorts that
+ * can be exported. */
+static bool read_sortidx(reader *r, const scope *sc, const char *what, cm_sortidx *out, const cm_index_entry **entry) {
+    size_t at = reader_offset(r);
+    if (!read_sort(r, &out->sort)) return false;
+    if (what && !exportable(out->sort)) return fail_at(r->d, at, "%s cannot export a %s", what, cm_sort_name(out->sort));
+    if (!read_u32(r, &out->index)) return false;
+    return (*entry = space_get(r, sc, (cm_sort)out->sort, out->index)) != NULL;
+}
 
 /* ------------------------------------------------------------------------
  * Preamble
@@ -198,7 +203,7 @@ static bool instance(reader *s, comp *c, uint32_t index) {
     if (inst.instantiate) {
         for (uint32_t i = 0; i < count; i++) {
             const cm_index_entry *e;
-            if (!read_name(s, &args[i].name) || !read_sortidx(s, &c->sc, &args[i].item, &e)) return false;
+            if (!read_name(s, &args[i].name) || !read_sortidx(s, &c->sc, NULL, &args[i].item, &e)) return false;
         }
         uint32_t mask;
         if (!name_table_build(s, args, count, sizeof *args, offsetof(cm_instance_arg, name), "instantiation argument",
@@ -219,11 +224,9 @@ static bool instance(reader *s, comp *c, uint32_t index) {
         if (!exports) return false;
         for (uint32_t i = 0; i < count; i++) {
             const cm_index_entry *e;
-            if (!read_extern_name(s, &args[i].name, &exports[i].implements, &exports[i].version_suffix)) return false;
-            size_t at = reader_offset(s);
-            if (!read_sortidx(s, &c->sc, &args[i].item, &e)) return false;
-            if (!exportable(args[i].item.sort))
-                return fail_at(s->d, at, "an instance cannot export a %s", cm_sort_name(args[i].item.sort));
+            if (!read_extern_name(s, &args[i].name, &exports[i].implements, &exports[i].version_suffix) ||
+                !read_sortidx(s, &c->sc, "an instance", &args[i].item, &e))
+                return false;
             exports[i].name = args[i].name;
             exports[i].desc = desc_of_entry((cm_sort)args[i].item.sort, e);
         }
@@ -401,10 +404,9 @@ static bool export(reader *s, comp *c, uint32_t index) {
     cm_export x = {0};
     const cm_index_entry *item;
     uint8_t has_desc;
-    if (!read_extern_name(s, &x.name, &x.implements, &x.version_suffix)) return false;
-    size_t at = reader_offset(s);
-    if (!read_sortidx(s, &c->sc, &x.item, &item)) return false;
-    if (!exportable(x.item.sort)) return fail_at(s->d, at, "a component cannot export a %s", cm_sort_name(x.item.sort));
+    if (!read_extern_name(s, &x.name, &x.implements, &x.version_suffix) ||
+        !read_sortidx(s, &c->sc, "a component", &x.item, &item))
+        return false;
     /* A local resource takes the name it is first exported under. */
     if (x.item.sort == CM_SORT_TYPE && item->type->kind == CM_DEFTYPE_RESOURCE && item->type->local &&
         !item->type->name && is_label(x.name.s, x.name.len))

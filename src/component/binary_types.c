@@ -339,8 +339,8 @@ static bool read_optional_valtype(reader *r, scope *sc, const cm_type **out) {
  * CM_TYPE_MAX_MEMBERS. */
 static bool read_members(reader *r, const char *what, uint32_t min, uint32_t *n) {
     if (!read_count(r, n)) return false;
-    if (*n < min) return fail(r, "a %s needs at least one member", what);
-    if (*n > CM_TYPE_MAX_MEMBERS) return fail(r, "a %s with more than %d members (decoder limit)", what, CM_TYPE_MAX_MEMBERS);
+    if (*n < min) return fail(r, "%s needs at least one member", what);
+    if (*n > CM_TYPE_MAX_MEMBERS) return fail(r, "%s with more than %d members (decoder limit)", what, CM_TYPE_MAX_MEMBERS);
     return true;
 }
 
@@ -358,19 +358,19 @@ static char **label_strings(reader *r, const cm_name *labels, uint32_t n, const 
 static cm_type *compound(reader *r, scope *sc, size_t at, uint8_t form) {
     typedef struct form_info {
         isorun_kind kind;
-        const char *what;
+        const char *what, *a_what;
         bool labels, types;
     } form_info;
     static const form_info forms[] = {
-        [0x72 - 0x6d] = {ISORUN_RECORD, "record", true, true},
-        [0x71 - 0x6d] = {ISORUN_VARIANT, "variant", true, true},
-        [0x6f - 0x6d] = {ISORUN_TUPLE, "tuple", false, true},
-        [0x6e - 0x6d] = {ISORUN_FLAGS, "flags", true, false},
-        [0x6d - 0x6d] = {ISORUN_ENUM, "enum", true, false},
+        [0x72 - 0x6d] = {ISORUN_RECORD, "record", "a record", true, true},
+        [0x71 - 0x6d] = {ISORUN_VARIANT, "variant", "a variant", true, true},
+        [0x6f - 0x6d] = {ISORUN_TUPLE, "tuple", "a tuple", false, true},
+        [0x6e - 0x6d] = {ISORUN_FLAGS, "flags", "a flags type", true, false},
+        [0x6d - 0x6d] = {ISORUN_ENUM, "enum", "an enum", true, false},
     };
     const form_info *f = &forms[form - 0x6d];
     uint32_t n;
-    if (!read_members(r, f->what, 1, &n)) return NULL;
+    if (!read_members(r, f->a_what, 1, &n)) return NULL;
     cm_name *labels = f->labels ? arena_alloc(r->d, n, sizeof *labels) : NULL;
     const cm_type **members = f->types ? arena_alloc(r->d, n, sizeof *members) : NULL;
     if ((f->labels && !labels) || (f->types && !members)) return NULL;
@@ -484,7 +484,7 @@ static bool labelled(reader *r, scope *sc, uint32_t n, cm_name *labels, const cm
 static bool functype(reader *r, scope *sc, cm_deftype *t) {
     uint32_t nparams, nresults;
     uint8_t form;
-    if (!read_members(r, "parameter list", 0, &nparams)) return false;
+    if (!read_members(r, "a parameter list", 0, &nparams)) return false;
     cm_name *params = arena_alloc(r->d, nparams, sizeof *params);
     const cm_type **param_types = arena_alloc(r->d, nparams, sizeof *param_types);
     if (!params || !param_types || !labelled(r, sc, nparams, params, param_types)) return false;
@@ -498,7 +498,7 @@ static bool functype(reader *r, scope *sc, cm_deftype *t) {
         if (!(result_types = arena_alloc(r->d, 1, sizeof *result_types)) || !read_valtype(r, sc, &result_types[0]))
             return false;
     } else if (form == 0x01) {
-        if (!read_members(r, "result list", 0, &nresults)) return false;
+        if (!read_members(r, "a result list", 0, &nresults)) return false;
         results = arena_alloc(r->d, nresults, sizeof *results);
         result_types = arena_alloc(r->d, nresults, sizeof *result_types);
         if (!results || !result_types || !labelled(r, sc, nresults, results, result_types)) return false;
