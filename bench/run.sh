@@ -3,8 +3,10 @@
 # under isorun, natively and under Node's WASI (plus wasm3, iwasm, wasmtime
 # when they are on PATH), and prints the comparison table. See bench/README.md.
 #
-#   bench/run.sh [--runs N] [NAME...]      NAME: fib sieve matmul sha256 nbody wordcount
-#   bench/run.sh --io [--runs N]           only start-up (hello) and stdout throughput (lines)
+#   bench/run.sh [--runs N] [NAME...]         NAME: fib sieve matmul sha256 nbody wordcount
+#   bench/run.sh --io [--runs N]              only start-up (hello) and stdout throughput (lines)
+#   bench/run.sh --simd [--runs N] [NAME...]  only the programs, each built without and with
+#                                             -msimd128: what SIMD buys under each engine
 #
 # Environment: ISORUN_BUILD_DIR (default: build), CC_NATIVE (gcc), CC_WASM (clang).
 set -euo pipefail
@@ -17,6 +19,7 @@ CC_NATIVE=${CC_NATIVE:-gcc}
 CC_WASM=${CC_WASM:-clang}
 RUNS=3
 IO_ONLY=0
+SIMD=0
 ALL_PROGRAMS=(fib sieve matmul sha256 nbody wordcount)
 PROGRAMS=()
 
@@ -24,12 +27,17 @@ while (($#)); do
     case $1 in
     --runs) RUNS=$2; shift 2 ;;
     --io) IO_ONLY=1; shift ;;
-    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --simd) SIMD=1; shift ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) PROGRAMS+=("$1"); shift ;;
     esac
 done
+if ((SIMD && IO_ONLY)); then echo "run.sh: --simd and --io are separate runs; give one" >&2; exit 2; fi
 ((${#PROGRAMS[@]} || IO_ONLY)) || PROGRAMS=("${ALL_PROGRAMS[@]}")
+# The start-up and stdout programs, run after the table (not by --simd).
+IO_PROGRAMS=(hello lines lines_write)
+((SIMD)) && IO_PROGRAMS=()
 
 # ---- build ------------------------------------------------------------------
 
@@ -40,7 +48,7 @@ fi
 ninja -C "$BUILD" isorun-cli >/dev/null
 ISORUN=$BUILD/isorun
 
-mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/results"
+mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/simd" "$OUT/results"
 
 # compile SRC OUT CC FLAGS... : builds OUT when it is missing or older than
 # SRC (libraries after the source, as the linker wants them).
@@ -53,13 +61,32 @@ compile() {
     fi
 }
 
+# compile_two_step SRC OUT FLAGS... : builds OUT (a .wasm) when it is missing
+# or older than SRC: compiles with FLAGS to OUT's .o, then links that with no
+# optimisation level. Given -O when linking, clang 14 runs binaryen's wasm-opt
+# (when it is on PATH) without --enable-simd, and wasm-opt rejects SIMD code;
+# --simd builds both its variants this way, so they differ in -msimd128 alone.
+compile_two_step() {
+    local src=$1 out=$2
+    shift 2
+    if [[ ! -f $out || $src -nt $out ]]; then
+        "$CC_WASM" --target=wasm32-wasi "$@" -c -o "${out%.wasm}.o" "$src"
+        "$CC_WASM" --target=wasm32-wasi -s -o "$out" "${out%.wasm}.o"
+    fi
+}
+
 echo "== compiling benchmark programs" >&2
-for name in "${PROGRAMS[@]}" hello lines lines_write; do
+for name in "${PROGRAMS[@]}" "${IO_PROGRAMS[@]}"; do
     src=$BENCH/programs/$name.c
     [[ -f $src ]] || src=$BENCH/$name.c
     [[ -f $src ]] || { echo "run.sh: no benchmark named $name" >&2; exit 2; }
     compile "$src" "$OUT/native/$name" "$CC_NATIVE" -O2
-    compile "$src" "$OUT/wasm/$name.wasm" "$CC_WASM" --target=wasm32-wasi -O2 -s
+    if ((SIMD)); then
+        compile_two_step "$src" "$OUT/simd/$name.scalar.wasm" -O2
+        compile_two_step "$src" "$OUT/simd/$name.simd.wasm" -O2 -msimd128
+    else
+        compile "$src" "$OUT/wasm/$name.wasm" "$CC_WASM" --target=wasm32-wasi -O2 -s
+    fi
 done
 
 # The guest's libc is wasi-libc, i.e. musl: with musl-gcc (Debian's
@@ -67,7 +94,7 @@ done
 # what the engine costs from what the libc costs (musl's printf is slower
 # than glibc's and its stdio buffer is 1 KiB to glibc's 4 KiB).
 MUSL_CC=$(command -v musl-gcc || true)
-if [[ -n $MUSL_CC ]]; then
+if [[ -n $MUSL_CC ]] && ((!SIMD)); then
     compile "$BENCH/lines.c" "$OUT/native/lines.musl" "$MUSL_CC" -O2 -static
 fi
 
@@ -92,8 +119,13 @@ done
 
 echo "== building native code (isorun compile; cached in $OUT/native-cache)" >&2
 mkdir -p "$OUT/native-cache" && chmod 700 "$OUT/native-cache"
-for name in "${PROGRAMS[@]}" hello lines lines_write; do
-    "$ISORUN" compile --native-cache "$OUT/native-cache" "$OUT/wasm/$name.wasm" | sed 's/^/   /' >&2
+for name in "${PROGRAMS[@]}" "${IO_PROGRAMS[@]}"; do
+    if ((SIMD)); then
+        modules=("$OUT/simd/$name.scalar.wasm" "$OUT/simd/$name.simd.wasm")
+    else
+        modules=("$OUT/wasm/$name.wasm")
+    fi
+    "$ISORUN" compile --native-cache "$OUT/native-cache" "${modules[@]}" | sed 's/^/   /' >&2
 done
 
 # ---- timing -----------------------------------------------------------------
@@ -123,6 +155,104 @@ geomean() { # numbers... ("-" skipped)
     awk 'BEGIN { n = 0; s = 0 } { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/ && $i > 0) { s += log($i); n++ } }
          END { if (n) printf "%.2f", exp(s / n); else printf "-" }' <<<"$*"
 }
+
+# ---- --simd: each program without and with -msimd128 --------------------------
+
+# simd_ops FILE.wasm : how many SIMD instructions FILE's code holds ("?"
+# without wasm-objdump): 0 means clang vectorized nothing in the program (the
+# wasi-libc it links is built without SIMD, so its code never counts).
+simd_ops() {
+    command -v wasm-objdump >/dev/null 2>&1 || { echo "?"; return; }
+    wasm-objdump -d "$1" | grep -cE '\b(v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.' || true
+}
+
+# faster BEST NEW : the smaller of two wall times ("" is no time yet); a
+# failure, once seen, stays.
+faster() {
+    if [[ -z $1 || $2 == fail* ]]; then
+        echo "$2"
+    elif [[ $1 == fail* ]] || awk "BEGIN { exit !($1 <= $2) }"; then
+        echo "$1"
+    else
+        echo "$2"
+    fi
+}
+
+# best_times_alternating OUT ENGINE SCALAR SIMD : runs ENGINE on SCALAR, then
+# on SIMD, $RUNS times (stdout to OUT.scalar and OUT.simd), so that both meet
+# the same background load; prints both best wall times.
+best_times_alternating() {
+    local out=$1 engine=$2 scalar=$3 vector=$4 best_scalar="" best_simd="" r
+    for ((r = 0; r < RUNS; r++)); do
+        best_scalar=$(faster "$best_scalar" "$(RUNS=1 best_time "$out.scalar" "run_$engine" "$scalar")")
+        best_simd=$(faster "$best_simd" "$(RUNS=1 best_time "$out.simd" "run_$engine" "$vector")")
+    done
+    echo "$best_scalar $best_simd"
+}
+
+if ((SIMD)); then
+    declare -A SPEEDUPS SCALAR_RATIOS SIMD_RATIOS
+    MISMATCHES=""
+    row() { # one line of the table, without the blanks an empty last column leaves
+        local line
+        line=$(printf '%-10s %8s  %-14s %8s %8s %8s %14s %12s  %s' "$@")
+        echo "${line%"${line##*[! ]}"}"
+    }
+
+    echo "== running (${RUNS} runs each, best wall time in seconds)" >&2
+    echo "best wall time of $RUNS runs, s; scalar: clang -O2; simd: clang -O2 -msimd128 (each compiled,"
+    echo "then linked without wasm-opt; the two runs alternate);"
+    echo "speedup = scalar / simd time (above 1: the SIMD build is faster); native = gcc -O2;"
+    echo "simd \"same\": -msimd128 changed not a byte of the module, so it ran once"
+    row benchmark simd-ops engine scalar simd speedup scalar/native simd/native checksums
+    for name in "${PROGRAMS[@]}"; do
+        res=$OUT/results/$name
+        scalar=$OUT/simd/$name.scalar.wasm
+        vector=$OUT/simd/$name.simd.wasm
+        native_t=$(best_time "$res.native" "$OUT/native/$name")
+        row "$name" "$(simd_ops "$vector")" native "$native_t" - - - - -
+        for e in "${ENGINES[@]}"; do
+            if cmp -s "$scalar" "$vector"; then
+                ts=$(best_time "$res.$e.scalar" "run_$e" "$scalar")
+                cp "$res.$e.scalar" "$res.$e.simd"
+                cp "$res.$e.scalar.stderr" "$res.$e.simd.stderr"
+                tv=same speedup=1.00 rs=$(ratio "$ts" "$native_t")
+                rv=$rs
+                if [[ $ts == fail* ]]; then tv=$ts speedup=-; fi
+            else
+                read -r ts tv <<<"$(best_times_alternating "$res.$e" "$e" "$scalar" "$vector")"
+                speedup=$(ratio "$ts" "$tv")
+                rs=$(ratio "$ts" "$native_t")
+                rv=$(ratio "$tv" "$native_t")
+            fi
+            SPEEDUPS[$e]+=" $speedup"
+            SCALAR_RATIOS[$e]+=" $rs"
+            SIMD_RATIOS[$e]+=" $rv"
+            verdict=yes
+            for build in scalar simd; do
+                out=$res.$e.$build
+                if [[ $ts == fail* && $build == scalar ]] || [[ $tv == fail* && $build == simd ]] ||
+                    ! cmp -s "$res.native" "$out"; then
+                    verdict=no
+                    MISMATCHES+="  $name, $build build, under $e: expected \"$(head -c 200 "$res.native")\", got \"$(head -c 200 "$out")$(head -c 200 "$out.stderr")\""$'\n'
+                fi
+            done
+            if [[ $ts != fail* && $tv != fail* ]] && ! cmp -s "$res.$e.scalar" "$res.$e.simd"; then
+                MISMATCHES+="  $name under $e: the SIMD build printed something else than the scalar build"$'\n'
+            fi
+            row "$name" "" "$e" "$ts" "$tv" "$speedup" "$rs" "$rv" "$verdict"
+        done
+    done
+    for e in "${ENGINES[@]}"; do
+        row geomean "" "$e" "" "" "$(geomean "${SPEEDUPS[$e]}")" "$(geomean "${SCALAR_RATIOS[$e]}")" \
+            "$(geomean "${SIMD_RATIOS[$e]}")" ""
+    done
+    if [[ -n $MISMATCHES ]]; then
+        echo "checksum mismatches:"
+        printf '%s' "$MISMATCHES"
+    fi
+    exit 0
+fi
 
 # ---- run --------------------------------------------------------------------
 
