@@ -360,6 +360,27 @@ typedef struct isorun_instance isorun_instance;
 isorun_error *isorun_instance_call(isorun_instance *inst, const char *name, const isorun_val *args, size_t nargs,
                                    isorun_val *results, size_t nresults);
 
+/* Calls export `name` as a component-model function of type `functype`,
+ * written as a type's canonical text (docs/protocol.md, "Types"), e.g.
+ * "func(string,list<u32>)->(result<u64,string>)", through the canonical ABI
+ * (the component model's CanonicalABI.md): the way a module built for a WIT
+ * world (by wit-bindgen or by hand) implements its functions. The core
+ * export must take and return the flattening of functype; strings and lists
+ * go into the instance's memory 0 through its exported cabi_realloc, and
+ * come back from it; "cabi_post_<name>", when exported, runs after the
+ * results are read. All of it runs as one call of the instance (its lock,
+ * budget and fuel). Results are the caller's: isorun_val_free each.
+ * Strings are UTF-8; resources (own, borrow) are not supported yet.
+ * Errors: ISORUN_ERR_ARGUMENT for a type text that does not parse or a type
+ * the ABI cannot carry; ISORUN_ERR_TYPE_MISMATCH for counts or values that
+ * do not fit the type, or a module that does not implement it (core
+ * signature, memory, cabi_realloc); ISORUN_ERR_NOT_FOUND; ISORUN_ERR_TRAP,
+ * with ISORUN_TRAP_INVALID_VALUE when the guest's results break the ABI
+ * (bad UTF-8, a pointer out of bounds is ISORUN_TRAP_MEMORY_OOB ...). The
+ * type is parsed on every call. */
+isorun_error *isorun_instance_call_typed(isorun_instance *inst, const char *name, const char *functype,
+                                         const isorun_val *args, size_t nargs, isorun_val *results, size_t nresults);
+
 /* The signature of function export `name` (owned by the instance's module);
  * ISORUN_ERR_NOT_FOUND if absent. */
 isorun_error *isorun_instance_func_type(const isorun_instance *inst, const char *name, isorun_functype *out);
