@@ -39,17 +39,26 @@
 #endif
 
 /* A v128: lo holds bytes 0-7 (lane 0 first, little-endian), hi bytes 8-15. */
+/* Every operation is one small loop the C compiler should see through:
+ * forced inline, since in a large generated function gcc would otherwise
+ * keep some as calls, and a call moves the vector through memory. */
+#if defined(__GNUC__)
+#define SIMD_FN static inline __attribute__((always_inline))
+#else
+#define SIMD_FN static inline
+#endif
+
 typedef struct wasm_v128 {
     uint64_t lo, hi;
 } wasm_v128;
 
 /* v -> a 16-byte array of lanes of any type (uint8_t[16] ... double[2]). */
-static inline void simd_lanes(void *lanes, wasm_v128 v) {
+SIMD_FN void simd_lanes(void *lanes, wasm_v128 v) {
     memcpy(lanes, &v.lo, 8);
     memcpy((uint8_t *)lanes + 8, &v.hi, 8);
 }
 /* A 16-byte array of lanes -> v128. */
-static inline wasm_v128 simd_v128(const void *lanes) {
+SIMD_FN wasm_v128 simd_v128(const void *lanes) {
     wasm_v128 v;
     memcpy(&v.lo, lanes, 8);
     memcpy(&v.hi, (const uint8_t *)lanes + 8, 8);
@@ -58,7 +67,7 @@ static inline wasm_v128 simd_v128(const void *lanes) {
 
 /* x >> s rounding toward minus infinity (s < 64), without shifting a
  * negative value: -1 - x is never negative when x is. */
-static inline int64_t simd_sar(int64_t x, unsigned s) {
+SIMD_FN int64_t simd_sar(int64_t x, unsigned s) {
     return x >= 0 ? x >> s : -1 - ((-1 - x) >> s);
 }
 
@@ -66,7 +75,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* r[i] = EXPR, x = a[i]: N lanes of TA in, N lanes of TR out. */
 #define SIMD_MAP1(NAME, TA, TR, N, EXPR)                                       \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va) {                        \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va) {                        \
         TA a[N];                                                               \
         TR r[N];                                                               \
         simd_lanes(a, va);                                                     \
@@ -79,7 +88,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* r[i] = EXPR, x = a[i], y = b[i]. */
 #define SIMD_MAP2(NAME, TA, TR, N, EXPR)                                       \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
         TA a[N], b[N];                                                         \
         TR r[N];                                                               \
         simd_lanes(a, va);                                                     \
@@ -96,7 +105,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* Shift by n modulo BITS: s is the count, x the lane. */
 #define SIMD_SHIFT(NAME, T, N, BITS, EXPR)                                     \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va, uint32_t n) {            \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va, uint32_t n) {            \
         T a[N];                                                                \
         unsigned s = n & ((BITS)-1u);                                          \
         simd_lanes(a, va);                                                     \
@@ -109,7 +118,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* Widening: N lanes of TA from lane FIRST on -> N lanes of TR. */
 #define SIMD_EXTEND(NAME, TA, TR, N, FIRST)                                    \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va) {                        \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va) {                        \
         TA a[2 * (N)];                                                         \
         TR r[N];                                                               \
         simd_lanes(a, va);                                                     \
@@ -119,7 +128,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* Widening multiply of N lanes from lane FIRST on; TM holds every product. */
 #define SIMD_EXTMUL(NAME, TA, TM, TR, N, FIRST)                                \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
         TA a[2 * (N)], b[2 * (N)];                                             \
         TR r[N];                                                               \
         simd_lanes(a, va);                                                     \
@@ -131,7 +140,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* Sum of each pair of adjacent TA lanes, as one of the N TR lanes (exact). */
 #define SIMD_EXTADD_PAIRWISE(NAME, TA, TR, N)                                  \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va) {                        \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va) {                        \
         TA a[2 * (N)];                                                         \
         TR r[N];                                                               \
         simd_lanes(a, va);                                                     \
@@ -142,7 +151,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 /* Narrowing: the lanes of a then those of b (TA, N/2 each), each clamped to
  * [LO, HI] as one of the N TR lanes. */
 #define SIMD_NARROW(NAME, TA, TR, N, LO, HI)                                   \
-    static inline wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
+    SIMD_FN wasm_v128 simd_##NAME(wasm_v128 va, wasm_v128 vb) {          \
         TA ab[N];                                                              \
         TR r[N];                                                               \
         simd_lanes(ab, va);                                                    \
@@ -154,14 +163,14 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* all_true (every lane nonzero) and bitmask (bit i = lane i's top bit). */
 #define SIMD_ALL_TRUE_BITMASK(SHAPE, T, N, BITS)                               \
-    static inline uint32_t simd_##SHAPE##_ALL_TRUE(wasm_v128 va) {             \
+    SIMD_FN uint32_t simd_##SHAPE##_ALL_TRUE(wasm_v128 va) {             \
         T a[N];                                                                \
         uint32_t all = 1;                                                      \
         simd_lanes(a, va);                                                     \
         for (unsigned i = 0; i < (N); i++) all &= (uint32_t)(a[i] != 0);       \
         return all;                                                            \
     }                                                                          \
-    static inline uint32_t simd_##SHAPE##_BITMASK(wasm_v128 va) {              \
+    SIMD_FN uint32_t simd_##SHAPE##_BITMASK(wasm_v128 va) {              \
         T a[N];                                                                \
         uint32_t mask = 0;                                                     \
         simd_lanes(a, va);                                                     \
@@ -173,19 +182,19 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 /* splat, extract_lane and replace_lane of a shape whose lanes' bits are T
  * (floats are moved as bits: no NaN is touched). */
 #define SIMD_SPLAT_REPLACE(SHAPE, T, N)                                        \
-    static inline wasm_v128 simd_##SHAPE##_SPLAT(uint64_t x) {                 \
+    SIMD_FN wasm_v128 simd_##SHAPE##_SPLAT(uint64_t x) {                 \
         T r[N];                                                                \
         for (unsigned i = 0; i < (N); i++) r[i] = (T)x;                        \
         return simd_v128(r);                                                   \
     }                                                                          \
-    static inline wasm_v128 simd_##SHAPE##_REPLACE_LANE(wasm_v128 va, unsigned lane, uint64_t x) { \
+    SIMD_FN wasm_v128 simd_##SHAPE##_REPLACE_LANE(wasm_v128 va, unsigned lane, uint64_t x) { \
         T a[N];                                                                \
         simd_lanes(a, va);                                                     \
         a[lane & ((N)-1u)] = (T)x;                                             \
         return simd_v128(a);                                                   \
     }
 #define SIMD_EXTRACT(NAME, T, N, SLOT)                                         \
-    static inline uint64_t simd_##NAME(wasm_v128 va, unsigned lane) {          \
+    SIMD_FN uint64_t simd_##NAME(wasm_v128 va, unsigned lane) {          \
         T a[N];                                                                \
         simd_lanes(a, va);                                                     \
         T x = a[lane & ((N)-1u)];                                              \
@@ -194,7 +203,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* Loads: N lanes of TM at p, each converted to TR (extending loads). */
 #define SIMD_LOAD_EXTEND(NAME, TM, TR, N)                                      \
-    static inline wasm_v128 simd_##NAME(const uint8_t *p) {                    \
+    SIMD_FN wasm_v128 simd_##NAME(const uint8_t *p) {                    \
         TM m[N];                                                               \
         TR r[N];                                                               \
         memcpy(m, p, sizeof m);                                                \
@@ -203,7 +212,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
     }
 /* One T at p in every lane. */
 #define SIMD_LOAD_SPLAT(NAME, T, N)                                            \
-    static inline wasm_v128 simd_##NAME(const uint8_t *p) {                    \
+    SIMD_FN wasm_v128 simd_##NAME(const uint8_t *p) {                    \
         T x, r[N];                                                             \
         memcpy(&x, p, sizeof x);                                               \
         for (unsigned i = 0; i < (N); i++) r[i] = x;                           \
@@ -211,7 +220,7 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
     }
 /* One T at p in lane 0, the other lanes zero. */
 #define SIMD_LOAD_ZERO(NAME, T, N)                                             \
-    static inline wasm_v128 simd_##NAME(const uint8_t *p) {                    \
+    SIMD_FN wasm_v128 simd_##NAME(const uint8_t *p) {                    \
         T r[N];                                                                \
         memset(r, 0, sizeof r);                                                \
         memcpy(&r[0], p, sizeof r[0]);                                         \
@@ -219,13 +228,13 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
     }
 /* load<BITS>_lane / store<BITS>_lane: one T lane from / to p. */
 #define SIMD_MEM_LANE(LOADNAME, STORENAME, T, N)                               \
-    static inline wasm_v128 simd_##LOADNAME(const uint8_t *p, wasm_v128 v, unsigned lane) { \
+    SIMD_FN wasm_v128 simd_##LOADNAME(const uint8_t *p, wasm_v128 v, unsigned lane) { \
         T a[N];                                                                \
         simd_lanes(a, v);                                                      \
         memcpy(&a[lane & ((N)-1u)], p, sizeof a[0]);                           \
         return simd_v128(a);                                                   \
     }                                                                          \
-    static inline void simd_##STORENAME(uint8_t *p, wasm_v128 v, unsigned lane) { \
+    SIMD_FN void simd_##STORENAME(uint8_t *p, wasm_v128 v, unsigned lane) { \
         T a[N];                                                                \
         simd_lanes(a, v);                                                      \
         memcpy(p, &a[lane & ((N)-1u)], sizeof a[0]);                           \
@@ -233,10 +242,10 @@ static inline int64_t simd_sar(int64_t x, unsigned s) {
 
 /* --- Memory ---------------------------------------------------------------- */
 
-static inline wasm_v128 simd_V128_LOAD(const uint8_t *p) {
+SIMD_FN wasm_v128 simd_V128_LOAD(const uint8_t *p) {
     return simd_v128(p);
 }
-static inline void simd_V128_STORE(uint8_t *p, wasm_v128 v) {
+SIMD_FN void simd_V128_STORE(uint8_t *p, wasm_v128 v) {
     simd_lanes(p, v);
 }
 SIMD_LOAD_EXTEND(V128_LOAD8X8_S, int8_t, int16_t, 8)
@@ -259,7 +268,7 @@ SIMD_MEM_LANE(V128_LOAD64_LANE, V128_STORE64_LANE, uint64_t, 2)
 /* --- Lanes: shuffle, swizzle, splat, extract, replace ---------------------- */
 
 /* Lane i of the result is byte lanes[i] of a's bytes followed by b's. */
-static inline wasm_v128 simd_I8X16_SHUFFLE(wasm_v128 a, wasm_v128 b, wasm_v128 lanes) {
+SIMD_FN wasm_v128 simd_I8X16_SHUFFLE(wasm_v128 a, wasm_v128 b, wasm_v128 lanes) {
     uint8_t ab[32], idx[16], r[16];
     simd_lanes(ab, a);
     simd_lanes(ab + 16, b);
@@ -268,7 +277,7 @@ static inline wasm_v128 simd_I8X16_SHUFFLE(wasm_v128 a, wasm_v128 b, wasm_v128 l
     return simd_v128(r);
 }
 /* Lane i of the result is byte s[i] of a, or 0 when s[i] >= 16. */
-static inline wasm_v128 simd_I8X16_SWIZZLE(wasm_v128 va, wasm_v128 vs) {
+SIMD_FN wasm_v128 simd_I8X16_SWIZZLE(wasm_v128 va, wasm_v128 vs) {
     uint8_t a[16], s[16], r[16];
     simd_lanes(a, va);
     simd_lanes(s, vs);
@@ -345,26 +354,26 @@ SIMD_CMP(F64X2_GE, double, uint64_t, 2, x >= y)
 
 /* --- Bitwise ---------------------------------------------------------------- */
 
-static inline wasm_v128 simd_V128_NOT(wasm_v128 a) {
+SIMD_FN wasm_v128 simd_V128_NOT(wasm_v128 a) {
     return (wasm_v128){~a.lo, ~a.hi};
 }
-static inline wasm_v128 simd_V128_AND(wasm_v128 a, wasm_v128 b) {
+SIMD_FN wasm_v128 simd_V128_AND(wasm_v128 a, wasm_v128 b) {
     return (wasm_v128){a.lo & b.lo, a.hi & b.hi};
 }
-static inline wasm_v128 simd_V128_ANDNOT(wasm_v128 a, wasm_v128 b) {
+SIMD_FN wasm_v128 simd_V128_ANDNOT(wasm_v128 a, wasm_v128 b) {
     return (wasm_v128){a.lo & ~b.lo, a.hi & ~b.hi};
 }
-static inline wasm_v128 simd_V128_OR(wasm_v128 a, wasm_v128 b) {
+SIMD_FN wasm_v128 simd_V128_OR(wasm_v128 a, wasm_v128 b) {
     return (wasm_v128){a.lo | b.lo, a.hi | b.hi};
 }
-static inline wasm_v128 simd_V128_XOR(wasm_v128 a, wasm_v128 b) {
+SIMD_FN wasm_v128 simd_V128_XOR(wasm_v128 a, wasm_v128 b) {
     return (wasm_v128){a.lo ^ b.lo, a.hi ^ b.hi};
 }
 /* Each bit from a where the mask c has a 1, from b where it has a 0. */
-static inline wasm_v128 simd_V128_BITSELECT(wasm_v128 a, wasm_v128 b, wasm_v128 c) {
+SIMD_FN wasm_v128 simd_V128_BITSELECT(wasm_v128 a, wasm_v128 b, wasm_v128 c) {
     return (wasm_v128){(a.lo & c.lo) | (b.lo & ~c.lo), (a.hi & c.hi) | (b.hi & ~c.hi)};
 }
-static inline uint32_t simd_V128_ANY_TRUE(wasm_v128 a) {
+SIMD_FN uint32_t simd_V128_ANY_TRUE(wasm_v128 a) {
     return (uint32_t)((a.lo | a.hi) != 0);
 }
 
@@ -451,7 +460,7 @@ SIMD_EXTADD_PAIRWISE(I32X4_EXTADD_PAIRWISE_I16X8_S, int16_t, int32_t, 4)
 SIMD_EXTADD_PAIRWISE(I32X4_EXTADD_PAIRWISE_I16X8_U, uint16_t, uint32_t, 4)
 /* Sum of the two products of each lane pair; only the sum of two
  * -32768 * -32768 products (2^31) wraps, to INT32_MIN. */
-static inline wasm_v128 simd_I32X4_DOT_I16X8_S(wasm_v128 va, wasm_v128 vb) {
+SIMD_FN wasm_v128 simd_I32X4_DOT_I16X8_S(wasm_v128 va, wasm_v128 vb) {
     int16_t a[8], b[8];
     uint32_t r[4];
     simd_lanes(a, va);
@@ -526,7 +535,7 @@ SIMD_MAP1(F32X4_CONVERT_I32X4_S, int32_t, float, 4, x)
 SIMD_MAP1(F32X4_CONVERT_I32X4_U, uint32_t, float, 4, x)
 
 /* The two f64 lanes as f32 lanes 0 and 1; lanes 2 and 3 are +0. */
-static inline wasm_v128 simd_F32X4_DEMOTE_F64X2_ZERO(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_F32X4_DEMOTE_F64X2_ZERO(wasm_v128 va) {
     double a[2];
     float r[4] = {0.0f, 0.0f, 0.0f, 0.0f};
     simd_lanes(a, va);
@@ -534,7 +543,7 @@ static inline wasm_v128 simd_F32X4_DEMOTE_F64X2_ZERO(wasm_v128 va) {
     return simd_v128(r);
 }
 /* f32 lanes 0 and 1 as the two f64 lanes. */
-static inline wasm_v128 simd_F64X2_PROMOTE_LOW_F32X4(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_F64X2_PROMOTE_LOW_F32X4(wasm_v128 va) {
     float a[4];
     double r[2];
     simd_lanes(a, va);
@@ -543,14 +552,14 @@ static inline wasm_v128 simd_F64X2_PROMOTE_LOW_F32X4(wasm_v128 va) {
 }
 /* The two f64 lanes truncated and saturated into i32 lanes 0 and 1 (NaN is
  * 0); lanes 2 and 3 are 0. */
-static inline wasm_v128 simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(wasm_v128 va) {
     double a[2];
     uint32_t r[4] = {0, 0, 0, 0};
     simd_lanes(a, va);
     for (unsigned i = 0; i < 2; i++) r[i] = (uint32_t)sat_i32(a[i]);
     return simd_v128(r);
 }
-static inline wasm_v128 simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(wasm_v128 va) {
     double a[2];
     uint32_t r[4] = {0, 0, 0, 0};
     simd_lanes(a, va);
@@ -558,14 +567,14 @@ static inline wasm_v128 simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(wasm_v128 va) {
     return simd_v128(r);
 }
 /* i32 lanes 0 and 1 as the two f64 lanes (exact). */
-static inline wasm_v128 simd_F64X2_CONVERT_LOW_I32X4_S(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_F64X2_CONVERT_LOW_I32X4_S(wasm_v128 va) {
     int32_t a[4];
     double r[2];
     simd_lanes(a, va);
     for (unsigned i = 0; i < 2; i++) r[i] = (double)a[i];
     return simd_v128(r);
 }
-static inline wasm_v128 simd_F64X2_CONVERT_LOW_I32X4_U(wasm_v128 va) {
+SIMD_FN wasm_v128 simd_F64X2_CONVERT_LOW_I32X4_U(wasm_v128 va) {
     uint32_t a[4];
     double r[2];
     simd_lanes(a, va);
