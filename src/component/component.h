@@ -280,7 +280,7 @@ isorun_error *cm_canon_lift_flat(const cm_abi *a, const cm_memory *mem, const ui
 isorun_error *cm_canon_lower_flat(const cm_abi *a, const cm_memory *mem, const isorun_val *v, uint64_t *flat);
 
 /* ------------------------------------------------------------------------
- * Component binaries (binary.c, binary_types.c, binary_internal.h)
+ * Component binaries (binary.c, binary_sections.c, binary_types.c)
  *
  * cm_component_decode reads a component binary — the component model's
  * design/mvp/Binary.md, preamble version 0x0d layer 0x01, as wasm-tools and
@@ -298,28 +298,35 @@ isorun_error *cm_canon_lower_flat(const cm_abi *a, const cm_memory *mem, const i
  * exports), aliases (instance export, core instance export, outer), types
  * (every value type of WASI 0.2: primitives, record, variant, list, tuple,
  * flags, enum, option, result, own, borrow; function types with named
- * parameters; component, instance and resource types), canonical
- * definitions (lift, lower with string-encoding, memory, realloc and
- * post-return options; resource.new, resource.drop, resource.rep), start,
- * imports and exports (names in every importname'/exportname' form: plain,
- * and with implements/versionsuffix options; export type ascriptions).
+ * parameters, and named results as older encoders wrote them; component,
+ * instance and resource types), canonical definitions (lift, lower with
+ * string-encoding, memory, realloc and post-return options; resource.new,
+ * resource.drop, resource.rep), start, value imports and exports (the
+ * value sort and valuebound), imports and exports (names in every
+ * importname'/exportname' form: 0x00, the legacy 0x01, and 0x02 with
+ * implements/versionsuffix options; export type ascriptions).
  *
  * Refused with "... is not supported": the async and threads additions
  * (stream, future and error-context types, async function and resource
- * types, every canonical built-in other than the five above, the async and
- * callback canonopts), fixed-length lists, the value section, core GC
- * types and exception tags, shared and 64-bit memories.
+ * types, every canonical built-in other than the five above, the async,
+ * callback and core-type canonopts), fixed-length lists, the value section,
+ * core GC types and exception tags, shared and 64-bit memories.
  *
  * Checked: the grammar (LEB128 widths, UTF-8 names, kebab-case labels,
- * section and item sizes); every index against its index space ("unknown
- * core func 3"), which grows definition by definition as the binary says;
- * the sort or type kind an index must have (a valtype names a value type,
- * own/borrow a resource, canon lift a function type, an externdesc the
- * matching type kind, an export alias an export of that name and sort of
- * an instance whose type is known); duplicate import and export names.
- * Not checked here (later stages, which have the core modules): that core
- * signatures fit the canonical ABI, that instantiation arguments match
- * imports, export aliases of instantiated core modules, subtyping.
+ * section and item sizes, non-empty records, variants, tuples, flags and
+ * enums); every index against its index space ("unknown core func 3"),
+ * which grows definition by definition as the binary says; the sort or
+ * type kind an index must have (a valtype names a value type, own/borrow a
+ * resource, canon lift a function type, resource.new/rep a resource this
+ * component defines, an externdesc the matching type kind, an export alias
+ * an export of that name and sort — of any component instance, and of a
+ * core instance made of inline exports); a start function's arity; names
+ * unique where they must be (imports, exports, instantiation arguments,
+ * fields, cases, flags, parameters; compared byte for byte); one of each
+ * canonopt. Not checked here (later stages, which have the core modules):
+ * that core signatures fit the canonical ABI, that instantiation arguments
+ * match imports, export aliases of instantiated core modules, subtyping,
+ * borrow in results, whether values are used exactly once.
  *
  * Errors: ISORUN_ERR_MALFORMED "at offset 0x..: reason" (offsets from the
  * start of the outermost binary), ISORUN_ERR_NOMEM. Decoding is bounded:
