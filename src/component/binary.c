@@ -2,7 +2,8 @@
  * binary.c — the component binary decoder's frame: its memory, the bounded
  * reader, names, index spaces and aliases, and the public accessors. The
  * sections themselves are read in binary_sections.c, types in
- * binary_types.c. (component.h, "Component binaries", has the contract.)
+ * binary_types.c and binary_core_types.c. (component.h, "Component
+ * binaries", has the contract.)
  */
 #include "binary_internal.h"
 

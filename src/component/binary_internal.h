@@ -141,7 +141,7 @@ uint32_t *name_table_build(reader *r, const void *items, uint32_t n, size_t stri
  * (NULL for the outermost one), preamble included. */
 bool decode_component_binary(decoder *d, scope *outer, size_t offset, size_t size, cm_component **out);
 
-/* ---- types (binary_types.c) ---- */
+/* ---- types (binary_types.c, binary_core_types.c) ---- */
 
 /* A core:type definition (function or module type). */
 bool decode_core_deftype(reader *r, scope *sc, const cm_core_deftype **out);

@@ -280,7 +280,8 @@ isorun_error *cm_canon_lift_flat(const cm_abi *a, const cm_memory *mem, const ui
 isorun_error *cm_canon_lower_flat(const cm_abi *a, const cm_memory *mem, const isorun_val *v, uint64_t *flat);
 
 /* ------------------------------------------------------------------------
- * Component binaries (binary.c, binary_sections.c, binary_types.c)
+ * Component binaries (binary.c, binary_sections.c, binary_types.c,
+ * binary_core_types.c)
  *
  * cm_component_decode reads a component binary — the component model's
  * design/mvp/Binary.md, preamble version 0x0d layer 0x01, as wasm-tools and
