@@ -15,20 +15,6 @@
 
 /* ---- checking host values ---------------------------------------------------- */
 
-static isorun_error *mismatch(const cm_type *t, const isorun_val *v) {
-    isr_buf b = {0};
-    const char *want = cm_type_print(&b, t) && isr_buf_append(&b, "", 1) ? (const char *)b.data : "?";
-    isorun_error *err = isr_error(ISORUN_ERR_TYPE_MISMATCH, "expected a value of type %s, got a %s value", want,
-                                  isorun_kind_name(v->kind));
-    isr_buf_free(&b);
-    return err;
-}
-
-static bool kind_fits(isorun_kind type, isorun_kind value) {
-    if (type == ISORUN_I32) return value == ISORUN_I32 || value == ISORUN_S32 || value == ISORUN_U32;
-    if (type == ISORUN_I64) return value == ISORUN_I64 || value == ISORUN_S64 || value == ISORUN_U64;
-    return type == value;
-}
 
 static isorun_error *check(const cm_abi *a, const isorun_val *v);
 
@@ -65,7 +51,7 @@ static isorun_error *check_items(const cm_abi *a, const isorun_val *v) {
 
 static isorun_error *check(const cm_abi *a, const isorun_val *v) {
     const cm_type *t = a->type;
-    if (!kind_fits(t->kind, v->kind)) return mismatch(t, v);
+    if (!cm_kind_fits(t->kind, v->kind)) return cm_type_mismatch(t, v);
     switch (t->kind) {
     case ISORUN_CHAR:
         if (v->of.ch >= 0x110000 || (v->of.ch >= 0xD800 && v->of.ch <= 0xDFFF))

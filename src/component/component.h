@@ -63,6 +63,14 @@ isorun_error *cm_type_parse(const char *text, size_t len, cm_type **out);
 /* Appends t's canonical text to b; false on OOM. */
 bool cm_type_print(isr_buf *b, const cm_type *t);
 
+/* Whether a value of kind `value` may stand for type kind `type`: the same
+ * kind, or for the core kinds i32/i64 also s32/u32 and s64/u64 (as the API
+ * lets them). */
+bool cm_kind_fits(isorun_kind type, isorun_kind value);
+/* ISORUN_ERR_TYPE_MISMATCH "expected a value of type <t>, got a <kind>
+ * value", the one message for a host value that does not fit its type. */
+isorun_error *cm_type_mismatch(const cm_type *t, const isorun_val *v);
+
 /* A function type: parameter and result types (borrowed). */
 typedef struct cm_functype {
     uint32_t nparams, nresults;

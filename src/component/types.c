@@ -125,3 +125,18 @@ isorun_error *cm_functype_of_core(const isorun_functype *core, const cm_type **s
     out->results = storage + core->nparams;
     return NULL;
 }
+
+bool cm_kind_fits(isorun_kind type, isorun_kind value) {
+    if (type == ISORUN_I32) return value == ISORUN_I32 || value == ISORUN_S32 || value == ISORUN_U32;
+    if (type == ISORUN_I64) return value == ISORUN_I64 || value == ISORUN_S64 || value == ISORUN_U64;
+    return type == value;
+}
+
+isorun_error *cm_type_mismatch(const cm_type *t, const isorun_val *v) {
+    isr_buf b = {0};
+    const char *want = cm_type_print(&b, t) && isr_buf_append(&b, "", 1) ? (const char *)b.data : "?";
+    isorun_error *err = isr_error(ISORUN_ERR_TYPE_MISMATCH, "expected a value of type %s, got a %s value", want,
+                                  isorun_kind_name(v->kind));
+    isr_buf_free(&b);
+    return err;
+}

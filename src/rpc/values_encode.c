@@ -6,15 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static isorun_error *mismatch(const cm_type *t, const isorun_val *v) {
-    isr_buf b = {0};
-    const char *want = cm_type_print(&b, t) && isr_buf_append(&b, "", 1) ? (const char *)b.data : "?";
-    isorun_error *err = isr_error(ISORUN_ERR_TYPE_MISMATCH, "expected a value of type %s, got a %s value", want,
-                                  isorun_kind_name(v->kind));
-    isr_buf_free(&b);
-    return err;
-}
-
 static isorun_error *nomem(void) { return isr_error_nomem(); }
 
 static bool put_le(isr_buf *b, uint64_t bits, int n) {
@@ -98,15 +89,15 @@ isorun_error *rpc_value_encode(isr_buf *b, const cm_type *t, const isorun_val *v
     /* Core values: i32/i64 as signed LEB128 (protocol.md); the API lets s32
      * and u32 stand for i32, s64 and u64 for i64. */
     case ISORUN_I32:
-        if (k != ISORUN_I32 && k != ISORUN_S32 && k != ISORUN_U32) return mismatch(t, v);
+        if (!cm_kind_fits(t->kind, k)) return cm_type_mismatch(t, v);
         ok = rpc_put_sleb(b, v->of.i32);
         break;
     case ISORUN_I64:
-        if (k != ISORUN_I64 && k != ISORUN_S64 && k != ISORUN_U64) return mismatch(t, v);
+        if (!cm_kind_fits(t->kind, k)) return cm_type_mismatch(t, v);
         ok = rpc_put_sleb(b, v->of.i64);
         break;
     default:
-        if (k != t->kind) return mismatch(t, v);
+        if (!cm_kind_fits(t->kind, k)) return cm_type_mismatch(t, v);
         switch (t->kind) {
         case ISORUN_BOOL: ok = rpc_put_u8(b, v->of.b ? 1 : 0); break;
         case ISORUN_S8: ok = rpc_put_u8(b, (uint8_t)v->of.s8); break;
