@@ -49,6 +49,7 @@ static void test_values_cross(void) {
     EXPECT_OK(isorun_instance_call_typed(inst, "greet", "func(string)->(string)", &name, 1, &res, 1));
     CHECK(is_string(&res, "Hello, !"));
     isorun_val_free(&res);
+    isorun_val_free(&name);
 
     /* A list in, a u64 out: lanes that would overflow a u32. */
     isorun_val items[4] = {{.kind = ISORUN_U32, .of.u32 = 1}, {.kind = ISORUN_U32, .of.u32 = 2},
