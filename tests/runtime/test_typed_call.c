@@ -27,14 +27,35 @@ static int32_t guest_allocated(isorun_instance *inst) {
     return n;
 }
 
-static void test_values_cross(void) {
-    isorun_runtime *rt = RUNTIME();
-    isorun_module *m = LOAD_C(rt, "rt_typed");
-    if (!m) {
-        isorun_runtime_free(rt);
-        return;
+/* A runtime with an instance of rt_typed under budget (may be NULL); false
+ * (the test skipped) when the guest is not built here. */
+typedef struct typed_fixture {
+    isorun_runtime *rt;
+    isorun_module *m;
+    isorun_instance *inst;
+} typed_fixture;
+
+static bool fixture_new(typed_fixture *f, const isorun_budget *budget) {
+    f->rt = RUNTIME();
+    f->m = LOAD_C(f->rt, "rt_typed");
+    if (!f->m) {
+        isorun_runtime_free(f->rt);
+        return false;
     }
-    isorun_instance *inst = INSTANCE(rt, m, NULL);
+    f->inst = INSTANCE(f->rt, f->m, budget);
+    return true;
+}
+
+static void fixture_free(typed_fixture *f) {
+    isorun_instance_free(f->inst);
+    isorun_module_free(f->m);
+    isorun_runtime_free(f->rt);
+}
+
+static void test_values_cross(void) {
+    typed_fixture f;
+    if (!fixture_new(&f, NULL)) return;
+    isorun_instance *inst = f.inst;
     isorun_val res = isorun_val_i32(0);
 
     /* A string in, a string out (UTF-8 kept byte for byte). */
@@ -98,19 +119,13 @@ static void test_values_cross(void) {
     isorun_instance_usage(inst, &u);
     CHECK_EQ_U64(u.calls, 2 + 1 + 1 + 2 + 500 + 2); /* + the two calls of "allocated" */
 
-    isorun_instance_free(inst);
-    isorun_module_free(m);
-    isorun_runtime_free(rt);
+    fixture_free(&f);
 }
 
 static void test_refusals(void) {
-    isorun_runtime *rt = RUNTIME();
-    isorun_module *m = LOAD_C(rt, "rt_typed");
-    if (!m) {
-        isorun_runtime_free(rt);
-        return;
-    }
-    isorun_instance *inst = INSTANCE(rt, m, NULL);
+    typed_fixture f;
+    if (!fixture_new(&f, NULL)) return;
+    isorun_instance *inst = f.inst;
     isorun_val name = string_val("x"), res = isorun_val_i32(0);
     isorun_val number = isorun_val_i32(7);
 
@@ -139,22 +154,16 @@ static void test_refusals(void) {
     isorun_val_free(&res);
 
     isorun_val_free(&name);
-    isorun_instance_free(inst);
-    isorun_module_free(m);
-    isorun_runtime_free(rt);
+    fixture_free(&f);
 }
 
 /* The instance's budget covers everything a typed call runs: cabi_realloc
  * included. */
 static void test_budget_applies(void) {
-    isorun_runtime *rt = RUNTIME();
-    isorun_module *m = LOAD_C(rt, "rt_typed");
-    if (!m) {
-        isorun_runtime_free(rt);
-        return;
-    }
     isorun_budget budget = {.fuel = 200};
-    isorun_instance *inst = INSTANCE(rt, m, &budget);
+    typed_fixture f;
+    if (!fixture_new(&f, &budget)) return;
+    isorun_instance *inst = f.inst;
     isorun_val name = string_val("a long enough name that copying it costs more fuel than the budget holds"),
                res = isorun_val_i32(0);
     isorun_error *err = isorun_instance_call_typed(inst, "greet", "func(string)->(string)", &name, 1, &res, 1);
@@ -162,9 +171,7 @@ static void test_budget_applies(void) {
     isorun_error_free(err);
     CHECK(res.kind == ISORUN_I32);
     isorun_val_free(&name);
-    isorun_instance_free(inst);
-    isorun_module_free(m);
-    isorun_runtime_free(rt);
+    fixture_free(&f);
 }
 
 int main(void) {
