@@ -18,113 +18,11 @@
  * The input has been validated, so this pass trusts types and indices; it
  * still never reads outside the body.
  */
-#include "internal.h"
-#include "iops.h"
-
-#include <stdlib.h>
-#include <string.h>
-
-#define NO_CELL SIZE_MAX
-
-typedef enum frame_kind { FRAME_FUNC, FRAME_BLOCK, FRAME_LOOP, FRAME_IF, FRAME_ELSE } frame_kind;
-
-typedef struct ctrl_frame {
-    uint8_t kind;
-    bool unreachable;     /* the rest of this frame's code is dead */
-    wasm_blocktype bt;    /* its type (FRAME_FUNC: the function's) */
-    uint32_t height;      /* operand-stack height below the frame's values */
-    uint32_t slot_height; /* the same in slots: where the frame's values start */
-    uint32_t nparams;
-    uint32_t nresults;
-    size_t loop_start;    /* LOOP: cell index the label jumps to */
-    uint32_t loop_icount; /* LOOP: instruction count at the loop start (fuel) */
-    size_t fixups;        /* forward jumps to patch at `end`: threaded list, +1 encoded, 0 = none */
-    size_t else_fixup;    /* IF: the BR_UNLESS offset cell, NO_CELL once used */
-} ctrl_frame;
-
-/* One value on the operand stack: where it lives now, and its canonical
- * place (offset from the stack base) and width in slots. */
-typedef struct stack_value {
-    uint32_t slot;
-    uint32_t offset;
-    uint8_t width;
-} stack_value;
-
-typedef struct const_entry {
-    uint64_t bits;
-    uint32_t slot;
-    bool used;
-} const_entry;
-
-typedef struct compiler {
-    const wasm_module *m;
-    const wasm_func_def *fd;
-    const wasm_functype *ft;
-    const void *const *handlers;
-
-    wasm_cell *cells;
-    size_t ncells, cap_cells;
-
-    stack_value *vstack; /* the operand stack */
-    size_t vcap;
-    uint32_t vh;         /* current height in values */
-    uint32_t max_slots;  /* the most slots the operand stack ever took */
-
-    ctrl_frame *ctrl;
-    size_t ccap;
-    uint32_t cdepth;
-    uint32_t dead_depth; /* nested blocks opened inside dead code */
-
-    uint32_t nlocals;     /* params + declared locals, in slots */
-    uint32_t *local_slot; /* each local's first slot */
-    uint8_t *local_width; /* and its width */
-    size_t local_cap;
-    uint32_t base;        /* first operand-stack slot */
-
-    const_entry *consts; /* open-addressing set of constant bit patterns */
-    uint32_t const_cap;  /* power of two */
-    uint32_t nconsts;
-
-    size_t last_dst_cell; /* cell holding the dst of the last instruction, if it produced the top value */
-    struct last_compare {
-        bool valid;     /* the last instruction is this i32 comparison */
-        size_t start;   /* its cell index */
-        uint16_t op;
-        uint32_t a, b;
-    } cmp, prev_cmp; /* cmp: set by the instruction being translated; prev_cmp: the one before */
-    uint32_t icount;      /* instructions translated (fuel accounting) */
-    bool oom;
-} compiler;
+#include "compile.h"
 
 /* ------------------------------------------------------------------------
  * Emitting cells
  * ------------------------------------------------------------------------ */
-
-static size_t emit_cell(compiler *c, wasm_cell cell) {
-    if (c->ncells == c->cap_cells &&
-        !isr_grow_array((void **)&c->cells, &c->cap_cells, c->ncells + 1, sizeof(wasm_cell))) {
-        c->oom = true;
-        return c->ncells ? c->ncells - 1 : 0;
-    }
-    c->cells[c->ncells] = cell;
-    return c->ncells++;
-}
-
-static size_t emit_op(compiler *c, unsigned op) {
-    c->last_dst_cell = NO_CELL;
-    wasm_cell cell = {.handler = c->handlers[op]};
-    return emit_cell(c, cell);
-}
-
-static size_t emit_pair(compiler *c, uint32_t a, uint32_t b) {
-    wasm_cell cell = {.p = {a, b}};
-    return emit_cell(c, cell);
-}
-
-static size_t emit_u64(compiler *c, uint64_t v) {
-    wasm_cell cell = {.u64 = v};
-    return emit_cell(c, cell);
-}
 
 /* Points the offset cell `at` to cell index `target`. */
 static void patch_rel(compiler *c, size_t at, size_t target) {
@@ -205,49 +103,6 @@ static bool collect_consts(compiler *c) {
  * The operand stack of slots
  * ------------------------------------------------------------------------ */
 
-/* Slots the operand stack takes below value `index` (index <= vh). */
-static uint32_t slots_below(const compiler *c, uint32_t index) {
-    if (index == 0) return 0;
-    const stack_value *v = &c->vstack[index - 1];
-    return v->offset + v->width;
-}
-
-/* The canonical slot of stack value `index`, or, for index == vh, of the
- * next value pushed. */
-static uint32_t canonical(const compiler *c, uint32_t index) { return c->base + slots_below(c, index); }
-
-static uint8_t top_width(const compiler *c) { return c->vh ? c->vstack[c->vh - 1].width : 1; }
-
-static void push_wide(compiler *c, uint32_t slot, uint8_t width) {
-    if (c->vh == c->vcap && !isr_grow_array((void **)&c->vstack, &c->vcap, c->vh + 1, sizeof(stack_value))) {
-        c->oom = true;
-        return;
-    }
-    uint32_t offset = slots_below(c, c->vh);
-    c->vstack[c->vh++] = (stack_value){slot, offset, width};
-    if (offset + width > c->max_slots) c->max_slots = offset + width;
-}
-
-/* Pushes local `index` (its slot, with its width). */
-static void push_local(compiler *c, uint32_t index) { push_wide(c, c->local_slot[index], c->local_width[index]); }
-
-static void push_slot(compiler *c, uint32_t slot) { push_wide(c, slot, 1); }
-
-/* Pushes a value of `width` slots that lives in its own stack slots; returns
- * the first. */
-static uint32_t push_temp_wide(compiler *c, uint8_t width) {
-    uint32_t slot = canonical(c, c->vh);
-    push_wide(c, slot, width);
-    return slot;
-}
-
-static uint32_t push_temp(compiler *c) { return push_temp_wide(c, 1); }
-
-static uint32_t pop(compiler *c) {
-    /* validated code never underflows; dead code is skipped before this */
-    return c->vh ? c->vstack[--c->vh].slot : canonical(c, 0);
-}
-
 static void emit_copy_wide(compiler *c, uint32_t dst, uint32_t src, uint8_t width) {
     if (dst == src) return;
     emit_op(c, width == 2 ? WASM_IOP_COPY_V128 : WASM_IOP_COPY);
@@ -279,9 +134,6 @@ static bool stack_refers_to(const compiler *c, uint32_t slot) {
     return false;
 }
 
-/* Records that the instruction just emitted wrote the new top value through
- * the dst operand in `cell` (its .p.a). */
-static void note_dst(compiler *c, size_t cell) { c->last_dst_cell = cell; }
 
 /* ------------------------------------------------------------------------
  * Control frames and branches
@@ -529,99 +381,6 @@ static void compile_numeric(compiler *c, const wasm_instr *in) {
         emit_pair(c, b, 0);
         if (fused_branch_op(in->op)) c->cmp = (struct last_compare){true, start, in->op, a, b};
     }
-}
-
-static uint64_t bytes_u64(const uint8_t *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* Vector (SIMD) instructions; layouts in iops.h. v128 operands name their
- * first slot; the access size of a memory instruction rides in its cells. */
-static void compile_vector(compiler *c, const wasm_instr *in) {
-    const wasm_opinfo *info = &wasm_opinfos[in->op];
-    uint8_t result_width = (uint8_t)wasm_valtype_slots(info->result);
-    bool memory = info->imm == WASM_IMM_MEMARG || (info->imm >= WASM_IMM_MEMLANE16 && info->imm <= WASM_IMM_MEMLANE2);
-    uint32_t size = memory ? 1u << wasm_op_access_log2(info) : 0;
-    switch ((wasm_imm_kind)info->imm) {
-    case WASM_IMM_V128: {
-        uint32_t dst = push_temp_wide(c, 2);
-        emit_op(c, in->op);
-        note_dst(c, emit_pair(c, dst, 0));
-        emit_u64(c, bytes_u64(in->imm.bytes));
-        emit_u64(c, bytes_u64(in->imm.bytes + 8));
-        return;
-    }
-    case WASM_IMM_SHUFFLE: {
-        uint32_t b = pop(c), a = pop(c);
-        uint32_t dst = push_temp_wide(c, 2);
-        emit_op(c, in->op);
-        note_dst(c, emit_pair(c, dst, a));
-        emit_pair(c, b, 0);
-        emit_u64(c, bytes_u64(in->imm.bytes));
-        emit_u64(c, bytes_u64(in->imm.bytes + 8));
-        return;
-    }
-    case WASM_IMM_MEMARG:
-        if (info->nresults) { /* load: [h][dst,addr][offset,size] */
-            uint32_t addr = pop(c);
-            uint32_t dst = push_temp_wide(c, 2);
-            emit_op(c, in->op);
-            note_dst(c, emit_pair(c, dst, addr));
-            emit_pair(c, in->imm.mem.offset, size);
-        } else { /* store: [h][addr,value][offset,size] */
-            uint32_t value = pop(c), addr = pop(c);
-            emit_op(c, in->op);
-            emit_pair(c, addr, value);
-            emit_pair(c, in->imm.mem.offset, size);
-        }
-        return;
-    case WASM_IMM_MEMLANE16:
-    case WASM_IMM_MEMLANE8:
-    case WASM_IMM_MEMLANE4:
-    case WASM_IMM_MEMLANE2: {
-        uint32_t vec = pop(c), addr = pop(c);
-        if (info->nresults) { /* load lane: [h][dst,addr][offset,vec][lane,size] */
-            uint32_t dst = push_temp_wide(c, 2);
-            emit_op(c, in->op);
-            note_dst(c, emit_pair(c, dst, addr));
-            emit_pair(c, in->imm.mem.offset, vec);
-        } else { /* store lane: [h][addr,vec][offset,-][lane,size] */
-            emit_op(c, in->op);
-            emit_pair(c, addr, vec);
-            emit_pair(c, in->imm.mem.offset, 0);
-        }
-        emit_pair(c, in->imm.mem.lane, size);
-        return;
-    }
-    case WASM_IMM_LANE16:
-    case WASM_IMM_LANE8:
-    case WASM_IMM_LANE4:
-    case WASM_IMM_LANE2:
-        if (info->nparams == 1) { /* extract: [h][dst,a][lane,-] */
-            uint32_t a = pop(c);
-            uint32_t dst = push_temp_wide(c, result_width);
-            emit_op(c, in->op);
-            note_dst(c, emit_pair(c, dst, a));
-            emit_pair(c, in->imm.lane, 0);
-        } else { /* replace: [h][dst,a][x,lane] */
-            uint32_t x = pop(c), a = pop(c);
-            uint32_t dst = push_temp_wide(c, 2);
-            emit_op(c, in->op);
-            note_dst(c, emit_pair(c, dst, a));
-            emit_pair(c, x, in->imm.lane);
-        }
-        return;
-    default: break;
-    }
-    /* plain: unary [h][dst,a], binary [h][dst,a][b,-], ternary [h][dst,a][b,c] */
-    uint32_t operands[3] = {0, 0, 0};
-    for (uint32_t i = info->nparams; i-- > 0;) operands[i] = pop(c);
-    uint32_t dst = push_temp_wide(c, result_width);
-    emit_op(c, in->op);
-    note_dst(c, emit_pair(c, dst, operands[0]));
-    if (info->nparams > 1) emit_pair(c, operands[1], operands[2]);
 }
 
 static void compile_local_set(compiler *c, uint32_t index, bool tee) {
@@ -975,7 +734,7 @@ static void compile_instr(compiler *c, const wasm_instr *in, bool *done) {
     }
     default:
         if (wasm_opinfos[in->op].vector)
-            compile_vector(c, in);
+            wasm_compile_vector(c, in);
         else
             compile_numeric(c, in);
         break;
