@@ -8,6 +8,8 @@
 
 #include "component.h"
 
+#include <inttypes.h>
+
 /* The trap for a value the guest made that the ABI forbids (misaligned
  * pointer, invalid UTF-8, discriminant out of range, bad char). */
 #define CANON_TRAP_INVALID ISORUN_TRAP_INVALID_VALUE
@@ -36,6 +38,20 @@ static inline bool canon_is_variant_like(isorun_kind k) {
  * and len are at most 2^32 each, so nothing wraps). */
 static inline bool canon_in_bounds(const canon_cx *cx, uint64_t ptr, uint64_t len) {
     return ptr <= cx->size && len <= cx->size - ptr;
+}
+
+/* The traps for a guest pointer outside its memory, and for one that is not
+ * aligned for what it points to ("<what> pointer 0x..."). */
+static inline isorun_error *canon_out_of_bounds(const canon_cx *cx, const char *what, uint64_t ptr, uint64_t len) {
+    return isr_trap(ISORUN_TRAP_MEMORY_OOB,
+                    "canonical ABI: %s at 0x%" PRIx64 " (%" PRIu64 " bytes) is outside the guest's memory (%" PRIu64
+                    " bytes)",
+                    what, ptr, len, cx->size);
+}
+
+static inline isorun_error *canon_misaligned(const char *what, uint64_t ptr, uint32_t align) {
+    return isr_trap(CANON_TRAP_INVALID, "canonical ABI: %s pointer 0x%" PRIx64 " is not %u-byte aligned", what, ptr,
+                    align);
 }
 
 /* The case name of variant-like a's case i, for messages. */

@@ -15,21 +15,9 @@
 #define CANONICAL_F32_NAN 0x7fc00000u
 #define CANONICAL_F64_NAN 0x7ff8000000000000ull
 
-static isorun_error *out_of_bounds(const canon_cx *cx, const char *what, uint64_t ptr, uint64_t len) {
-    return isr_trap(ISORUN_TRAP_MEMORY_OOB,
-                    "canonical ABI: %s at 0x%" PRIx64 " (%" PRIu64 " bytes) is outside the guest's memory (%" PRIu64
-                    " bytes)",
-                    what, ptr, len, cx->size);
-}
-
-static isorun_error *misaligned(const char *what, uint64_t ptr, uint32_t align) {
-    return isr_trap(CANON_TRAP_INVALID, "canonical ABI: %s pointer 0x%" PRIx64 " is not %u-byte aligned", what, ptr,
-                    align);
-}
-
 /* Checks a range the guest points to and charges it to the lift budget. */
 static isorun_error *take_range(canon_cx *cx, const char *what, uint64_t ptr, uint64_t len) {
-    if (!canon_in_bounds(cx, ptr, len)) return out_of_bounds(cx, what, ptr, len);
+    if (!canon_in_bounds(cx, ptr, len)) return canon_out_of_bounds(cx, what, ptr, len);
     if (len > cx->budget)
         return isr_trap(ISORUN_TRAP_RESOURCE_LIMIT,
                         "canonical ABI: the values lifted in one call read more than their budget of guest memory");
@@ -39,7 +27,7 @@ static isorun_error *take_range(canon_cx *cx, const char *what, uint64_t ptr, ui
 
 /* n (1, 2, 4 or 8) little-endian bytes at ptr, bounds-checked. */
 static isorun_error *read_int(const canon_cx *cx, uint64_t ptr, uint32_t n, uint64_t *out) {
-    if (!canon_in_bounds(cx, ptr, n)) return out_of_bounds(cx, "a value", ptr, n);
+    if (!canon_in_bounds(cx, ptr, n)) return canon_out_of_bounds(cx, "a value", ptr, n);
     uint64_t v = 0;
     for (uint32_t i = 0; i < n; i++) v |= (uint64_t)cx->base[ptr + i] << (8 * i);
     *out = v;
@@ -141,7 +129,7 @@ static isorun_error *load(canon_cx *cx, const cm_abi *a, uint64_t ptr, isorun_va
 /* load_list_from_range: the elements' alignment, then their bounds. */
 static isorun_error *lift_list(canon_cx *cx, const cm_abi *a, uint32_t ptr, uint32_t len, isorun_val *out) {
     const cm_abi *elem = &a->children[0];
-    if (ptr % elem->align) return misaligned("a list", ptr, elem->align);
+    if (ptr % elem->align) return canon_misaligned("a list", ptr, elem->align);
     uint64_t bytes = (uint64_t)len * elem->size; /* < 2^64: both factors < 2^32 */
     isorun_error *err = take_range(cx, "a list", ptr, bytes);
     if (err) return err;
@@ -315,8 +303,8 @@ isorun_error *cm_canon_load(const cm_abi *a, const cm_memory *mem, uint32_t ptr,
     canon_cx cx;
     isorun_error *err = begin(&cx, mem, true);
     if (err) return err;
-    if (ptr % a->align) return misaligned("a value", ptr, a->align);
-    if (!canon_in_bounds(&cx, ptr, a->size)) return out_of_bounds(&cx, "a value", ptr, a->size);
+    if (ptr % a->align) return canon_misaligned("a value", ptr, a->align);
+    if (!canon_in_bounds(&cx, ptr, a->size)) return canon_out_of_bounds(&cx, "a value", ptr, a->size);
     return load(&cx, a, ptr, out);
 }
 
@@ -339,7 +327,7 @@ static isorun_error *lift_values(canon_cx *cx, const cm_abi *layouts, uint32_t n
     if (spill) {
         char where[40];
         snprintf(where, sizeof where, "the %ss' tuple", what);
-        if (ptr % align) return misaligned(where, ptr, align);
+        if (ptr % align) return canon_misaligned(where, ptr, align);
         if ((err = take_range(cx, where, ptr, size))) return err;
     }
     for (i = 0; i < n; i++) {

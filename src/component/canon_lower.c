@@ -98,16 +98,9 @@ static isorun_error *check(const cm_abi *a, const isorun_val *v) {
 
 /* ---- guest memory ------------------------------------------------------------ */
 
-static isorun_error *out_of_bounds(const canon_cx *cx, const char *what, uint64_t ptr, uint64_t len) {
-    return isr_trap(ISORUN_TRAP_MEMORY_OOB,
-                    "canonical ABI: %s at 0x%" PRIx64 " (%" PRIu64 " bytes) is outside the guest's memory (%" PRIu64
-                    " bytes)",
-                    what, ptr, len, cx->size);
-}
-
 /* Writes the n (1, 2, 4 or 8) low bytes of bits at ptr, little-endian. */
 static isorun_error *put(canon_cx *cx, uint64_t ptr, uint64_t bits, uint32_t n) {
-    if (!canon_in_bounds(cx, ptr, n)) return out_of_bounds(cx, "a value", ptr, n);
+    if (!canon_in_bounds(cx, ptr, n)) return canon_out_of_bounds(cx, "a value", ptr, n);
     for (uint32_t i = 0; i < n; i++) cx->base[ptr + i] = (uint8_t)(bits >> (8 * i));
     return NULL;
 }
@@ -312,9 +305,8 @@ isorun_error *cm_canon_store(const cm_abi *a, const cm_memory *mem, const isorun
     if (!err) err = begin(&cx, mem, true, a->uses_memory);
     if (err) return err;
     if (ptr % a->align)
-        return isr_trap(CANON_TRAP_INVALID, "canonical ABI: a value pointer 0x%" PRIx32 " is not %" PRIu32
-                        "-byte aligned", ptr, a->align);
-    if (!canon_in_bounds(&cx, ptr, a->size)) return out_of_bounds(&cx, "a value", ptr, a->size);
+        return canon_misaligned("a value", ptr, a->align);
+    if (!canon_in_bounds(&cx, ptr, a->size)) return canon_out_of_bounds(&cx, "a value", ptr, a->size);
     return store(&cx, a, v, ptr);
 }
 
@@ -376,7 +368,7 @@ isorun_error *cm_canon_lower_results(const cm_canon_func *f, const cm_memory *me
             return isr_trap(CANON_TRAP_INVALID, "canonical ABI: the results' out-pointer 0x%" PRIx32
                             " is not %" PRIu32 "-byte aligned", ptr, f->results_align);
         if (!canon_in_bounds(&cx, ptr, f->results_size))
-            return out_of_bounds(&cx, "the results' out-pointer", ptr, f->results_size);
+            return canon_out_of_bounds(&cx, "the results' out-pointer", ptr, f->results_size);
     }
     return lower_values(&cx, f->results, f->type.nresults, results, f->results_spill, ptr, flat_results, "result");
 }

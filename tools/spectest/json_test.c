@@ -6,16 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
+#include "test_check.h"
 
 static json_value *parse(const char *text) {
     char err[200];
@@ -154,10 +145,5 @@ int main(void) {
     test_values();
     test_rejects();
     test_error_position();
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("json: all checks passed\n");
-    return 0;
+    return check_report("json");
 }

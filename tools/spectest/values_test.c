@@ -6,16 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
+#include "test_check.h"
 
 /* Parses one value written as wast2json writes it; false (with the reason in
  * err) when spec_value_parse refuses it. */
@@ -279,10 +270,5 @@ int main(void) {
     test_refused();
     test_scalars();
     test_result_format();
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("values: all checks passed\n");
-    return 0;
+    return check_report("values");
 }
